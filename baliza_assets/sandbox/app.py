@@ -121,7 +121,7 @@ def envelope(rows: list[dict], pagina: int, size: int) -> dict | None:
 @dataclass
 class ServedStats:
     requests: Counter = field(default_factory=Counter)  # (api, status) -> n
-    latencies: dict = field(default_factory=lambda: {"consulta": [], "detail": []})
+    latencies: dict = field(default_factory=lambda: {"consulta": [], "detail": []})  # answered requests
     max_inflight: Counter = field(default_factory=Counter)
 
     def total(self, api: str | None = None, status: int | None = None) -> int:
@@ -166,6 +166,7 @@ class Sandbox:
         routes = [Route(path, self._wrap(api, fn), methods=["GET"]) for path, api, fn in handlers]
         routes.append(Route("/_sandbox/state", self._state, methods=["GET"]))
         routes.append(Route("/_sandbox/clock", self._clock, methods=["POST"]))
+        routes.append(Route("/_sandbox/warm", self._warm, methods=["POST"]))
         return routes
 
     def _wrap(self, api: str, fn):
@@ -218,7 +219,8 @@ class Sandbox:
 
     def _record(self, api: str, response: Response, elapsed: float) -> Response:
         self.stats.requests[(api, response.status_code)] += 1
-        self.stats.latencies[api].append(elapsed)
+        if response.status_code in (200, 204):
+            self.stats.latencies[api].append(elapsed)
         return response
 
     async def _fault(self, kind: str, cfg: F.ApiFaults, request: Request, fn) -> Response:
@@ -397,8 +399,19 @@ class Sandbox:
 
     # ---- control ------------------------------------------------------------------------------
     async def _state(self, request: Request) -> Response:
+        lat = {api: {"n": len(xs), "mean": (sum(xs) / len(xs)) if xs else None} for api, xs in self.stats.latencies.items()}
         return self._json(200, {"now": self.world.now.isoformat(), "seed": self.world.seed,
-                                "served": {f"{a} {s}": n for (a, s), n in self.stats.requests.items()}})
+                                "served": {f"{a} {s}": n for (a, s), n in self.stats.requests.items()},
+                                "latency": lat, "max_inflight": dict(self.stats.max_inflight)})
+
+    async def _warm(self, request: Request) -> Response:
+        """Generate a day's views ahead of time (benchmarks: keep generation out of the timings)."""
+        day = date.fromisoformat(request.query_params["day"])
+        for entity in ("contratacoes", "contratos"):
+            self.world.published(entity, day)
+        for entity in ("contratacoes", "contratos", "atas"):
+            self.world.updated(entity, day)
+        return self._json(200, {"warmed": day.isoformat()})
 
     async def _clock(self, request: Request) -> Response:
         q = request.query_params

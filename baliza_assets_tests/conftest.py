@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime
+
+import pytest
+
+from baliza_assets.lib.pncp import ClientConfig, PncpClient
+from baliza_assets.sandbox import Faults, Sandbox, World
+from baliza_assets.sandbox.server import running
+
+# A weekday with a realistic modalidade mix; the clock sits two days later.
+DAY = date(2025, 7, 10)
+NOW = datetime(2025, 7, 12, 0, 0)
+
+
+def fast_config(endpoints, **overrides) -> ClientConfig:
+    """Client settings for a sandbox whose delays are scaled down ~100x."""
+    base = dict(
+        consulta_url=endpoints.consulta, detail_url=endpoints.detail, connect_timeout=2.0, read_timeout=1.0,
+        backoff_base=0.01, backoff_cap=0.05, rate_limit_base=0.02, rate_limit_cap=0.1, breaker_cooldown=60.0,
+    )
+    base.update(overrides)
+    return ClientConfig(**base)
+
+
+@pytest.fixture
+def world() -> World:
+    return World(seed=7, volume="small", now=NOW)
+
+
+@pytest.fixture
+def serve():
+    """serve(sandbox) -> context manager yielding the loopback Endpoints."""
+
+    @contextmanager
+    def _serve(sandbox: Sandbox):
+        with running(sandbox) as endpoints:
+            yield endpoints
+
+    return _serve
+
+
+@pytest.fixture
+def client_for():
+    clients = []
+
+    def make(endpoints, **overrides) -> PncpClient:
+        c = PncpClient(fast_config(endpoints, **overrides))
+        clients.append(c)
+        return c
+
+    yield make
