@@ -233,8 +233,35 @@ MT|Cuiabá|5103403;MT|Rondonópolis|5107602;MT|Várzea Grande|5108402;MT|Sinop|5
 GO|Goiânia|5208707;GO|Anápolis|5201108;GO|Formosa|5208004;GO|Aparecida de Goiânia|5201405;GO|Rio Verde|5218805
 DF|Brasília|5300108"""
 
+# More municipalities (codes checked against the IBGE check digit), so that municipal órgãos spread out.
+_MUNICIPIOS_MAIS = """MG|Betim|3106705;MG|Sete Lagoas|3167202;MG|Divinópolis|3122306;MG|Poços de Caldas|3151800;MG|Patos de Minas|3148004;MG|Pouso Alegre|3152501;MG|Teófilo Otoni|3168606;MG|Barbacena|3105608;MG|Varginha|3170701;MG|Araxá|3104007;MG|Itabira|3131703;MG|Lavras|3138203;MG|Ouro Preto|3146107;MG|Diamantina|3121605;MG|Passos|3147907;MG|Ubá|3169901;MG|Muriaé|3143906;MG|Conselheiro Lafaiete|3118304;MG|Paracatu|3147006;MG|Unaí|3170404;MG|Januária|3135209;MG|Curvelo|3120904;MG|João Monlevade|3136207;MG|Caratinga|3113404;MG|Manhuaçu|3139409;MG|Três Corações|3169307;MG|Ituiutaba|3134202;MG|Frutal|3127107;MG|Alfenas|3101607;MG|São João del Rei|3162500
+SP|Santo André|3547809;SP|Mauá|3529401;SP|Mogi das Cruzes|3530607;SP|Diadema|3513801;SP|Jundiaí|3525904;SP|Carapicuíba|3510609;SP|Franca|3516200;SP|Limeira|3526902;SP|Taubaté|3554102;SP|Praia Grande|3541000;SP|Suzano|3552502;SP|São Carlos|3548906;SP|Marília|3529005;SP|Presidente Prudente|3541406;SP|Araraquara|3503208;SP|Americana|3501608;SP|Jacareí|3524402;SP|Araçatuba|3502804;SP|Itu|3523909;SP|Barretos|3505500;SP|Botucatu|3507506;SP|Registro|3542602;SP|Assis|3504008;SP|Ourinhos|3534708;SP|Catanduva|3511102;SP|Bragança Paulista|3507605;SP|Rio Claro|3543907;SP|Itapetininga|3522307;SP|Avaré|3504503;SP|Lins|3527108
+RS|Santa Cruz do Sul|4316808;RS|Novo Hamburgo|4313409;RS|São Leopoldo|4318705;RS|Gravataí|4309209;RS|Viamão|4323002;RS|Rio Grande|4315602;RS|Uruguaiana|4322400;RS|Bagé|4301602;RS|Santo Ângelo|4317509;RS|Erechim|4307005;RS|Ijuí|4310207;RS|Lajeado|4311403;RS|Bento Gonçalves|4302105;RS|Santa Rosa|4317202;RS|Cachoeira do Sul|4303004;RS|Alegrete|4300406;RS|Cruz Alta|4306106;RS|Vacaria|4322509;RS|Camaquã|4303509;RS|Sapucaia do Sul|4320008
+BA|Camaçari|2905701;BA|Itabuna|2914802;BA|Lauro de Freitas|2919207;BA|Jequié|2918001;BA|Teixeira de Freitas|2931350;BA|Alagoinhas|2900702;BA|Porto Seguro|2925303;BA|Simões Filho|2930709;BA|Paulo Afonso|2924009;BA|Eunápolis|2910727;BA|Santo Antônio de Jesus|2928703;BA|Valença|2932903;BA|Guanambi|2911709;BA|Jacobina|2917508;BA|Serrinha|2930501;BA|Senhor do Bonfim|2930105;BA|Irecê|2914604;BA|Brumado|2904605
+PR|São José dos Pinhais|4125506;PR|Colombo|4105805;PR|Guarapuava|4109401;PR|Paranaguá|4118204;PR|Apucarana|4101408;PR|Toledo|4127700;PR|Pinhais|4119152;PR|Campo Largo|4104204;PR|Arapongas|4101507;PR|Umuarama|4128104;PR|Francisco Beltrão|4108403;PR|Pato Branco|4118501;PR|Cianorte|4105508;PR|Telêmaco Borba|4127106;PR|Castro|4104907;PR|Paranavaí|4118402
+GO|Luziânia|5212501;GO|Águas Lindas de Goiás|5200258;GO|Valparaíso de Goiás|5221858;GO|Trindade|5221403;GO|Senador Canedo|5220454;GO|Catalão|5205109;GO|Itumbiara|5211503;GO|Jataí|5211909;GO|Caldas Novas|5204508;GO|Planaltina|5217609;GO|Goianésia|5208608;GO|Mineiros|5213103;GO|Inhumas|5210000
+PI|Floriano|2203909;PI|Piripiri|2208403;PI|Campo Maior|2202208;PI|Barras|2201200;PI|União|2211100;PI|Oeiras|2207009;PI|São Raimundo Nonato|2210607;PI|Bom Jesus|2201903
+PB|Santa Rita|2513703;PB|Bayeux|2501807;PB|Sousa|2516201;PB|Cajazeiras|2503704;PB|Guarabira|2506301;PB|Cabedelo|2503209;PB|Sapé|2515302;PB|Mamanguape|2508901;PB|Pombal|2512101;PB|Monteiro|2509701
+MA|São José de Ribamar|2111201;MA|Timon|2112209;MA|Codó|2103307;MA|Paço do Lumiar|2107506;MA|Açailândia|2100055;MA|Bacabal|2101202;MA|Balsas|2101400;MA|Santa Inês|2110005;MA|Pinheiro|2108603;MA|Chapadinha|2102804
+PE|Paulista|2610707;PE|Cabo de Santo Agostinho|2602902;PE|Camaragibe|2603454;PE|Garanhuns|2606002;PE|Vitória de Santo Antão|2616407;PE|Igarassu|2606804;PE|São Lourenço da Mata|2613701;PE|Serra Talhada|2613909;PE|Araripina|2601201;PE|Gravatá|2606408
+CE|Maracanaú|2307650;CE|Crato|2304202;CE|Itapipoca|2306405;CE|Maranguape|2307700;CE|Iguatu|2305506;CE|Quixadá|2311306;CE|Canindé|2302800;CE|Aquiraz|2301000;CE|Pacatuba|2309706;CE|Crateús|2304103;CE|Russas|2311801;CE|Tianguá|2313401
+RN|São Gonçalo do Amarante|2412005;RN|Macaíba|2407104;RN|Ceará-Mirim|2402600;RN|Caicó|2402006;RN|Açu|2400208;RN|Currais Novos|2403103
+PA|Castanhal|1502400;PA|Parauapebas|1505536;PA|Abaetetuba|1500107;PA|Cametá|1502103;PA|Bragança|1501709;PA|Altamira|1500602;PA|Tucuruí|1508100;PA|Barcarena|1501303;PA|Itaituba|1503606;PA|Paragominas|1505502;PA|Redenção|1506138
+MT|Tangará da Serra|5107958;MT|Cáceres|5102504;MT|Sorriso|5107925;MT|Lucas do Rio Verde|5105259;MT|Primavera do Leste|5107040;MT|Barra do Garças|5101803;MT|Alta Floresta|5100250
+TO|Porto Nacional|1718204;TO|Paraíso do Tocantins|1716109;TO|Colinas do Tocantins|1705508
+AL|Palmeira dos Índios|2706307;AL|Rio Largo|2707701;AL|Penedo|2706703;AL|União dos Palmares|2709301;AL|São Miguel dos Campos|2708600;AL|Delmiro Gouveia|2702405
+SE|Nossa Senhora do Socorro|2804805;SE|Itabaiana|2802908;SE|São Cristóvão|2806701;SE|Estância|2802106;SE|Tobias Barreto|2807402
+RJ|São Gonçalo|3304904;RJ|Belford Roxo|3300456;RJ|São João de Meriti|3305109;RJ|Volta Redonda|3306305;RJ|Macaé|3302403;RJ|Magé|3302502;RJ|Cabo Frio|3300704;RJ|Angra dos Reis|3300100;RJ|Nova Friburgo|3303401;RJ|Barra Mansa|3300407;RJ|Teresópolis|3305802;RJ|Resende|3304201;RJ|Maricá|3302700
+ES|Cariacica|3201308;ES|Linhares|3203205;ES|São Mateus|3204906;ES|Colatina|3201506;ES|Guarapari|3202405;ES|Aracruz|3200607
+MS|Corumbá|5003207;MS|Ponta Porã|5006606;MS|Naviraí|5005707;MS|Nova Andradina|5006200;MS|Aquidauana|5001102;MS|Sidrolândia|5007901
+AM|Manacapuru|1302504;AM|Coari|1301209;AM|Tefé|1304203;AM|Tabatinga|1304062;AM|Maués|1302900;AM|Humaitá|1301704
+RO|Cacoal|1100049;RO|Rolim de Moura|1100288;RO|Jaru|1100114;RO|Guajará-Mirim|1100106;RO|Ouro Preto do Oeste|1100155
+AC|Sena Madureira|1200500;AC|Tarauacá|1200609;AC|Feijó|1200302;AC|Brasiléia|1200104
+AP|Laranjal do Jari|1600279;AP|Oiapoque|1600501;AP|Mazagão|1600402
+RR|Rorainópolis|1400472;RR|Caracaraí|1400209;RR|Pacaraima|1400456;RR|Alto Alegre|1400050"""
+
 _MUN_BY_UF: dict[str, list[tuple[str, str]]] = {}
-for _line in _MUNICIPIOS_RAW.splitlines():
+for _line in (_MUNICIPIOS_RAW + "\n" + _MUNICIPIOS_MAIS).splitlines():
     for _entry in _line.split(";"):
         _uf, _nome, _ibge = _entry.split("|")
         _MUN_BY_UF.setdefault(_uf, []).append((_nome, _ibge))
@@ -410,14 +437,39 @@ def _codigo_unidade(rng: random.Random, style: int, cnpj: str) -> str:
     return str(rng.randint(100000, 999999))
 
 
+_MUN_KINDS = _cum([("MUN", 62), ("CAM", 13), ("FMS", 12), ("SAAE", 2), ("PREV", 2), ("FMAS", 2), ("TRANS", 1), ("CONS", 6)])
+_EST_KINDS = _cum([("EST", 60), ("TJ", 6), ("AL", 5), ("MP", 5), ("TCE", 3), ("DER", 4), ("UNIV", 4), ("FES", 5), ("DEF", 3), ("DETRAN", 3)])
+_EST_RAZAO = {
+    "TJ": ("TRIBUNAL DE JUSTICA DO ESTADO {DO} {UFN}", "J"), "AL": ("ASSEMBLEIA LEGISLATIVA DO ESTADO {DO} {UFN}", "L"),
+    "MP": ("MINISTERIO PUBLICO DO ESTADO {DO} {UFN}", "N"), "TCE": ("TRIBUNAL DE CONTAS DO ESTADO {DO} {UFN}", "E"),
+    "DER": ("DEPARTAMENTO DE ESTRADAS DE RODAGEM DO ESTADO {DO} {UFN}", "E"), "UNIV": ("UNIVERSIDADE ESTADUAL {DO} {UFN}", "E"),
+    "FES": ("FUNDO ESTADUAL DE SAUDE {DO} {UFN}", "N"), "DEF": ("DEFENSORIA PUBLICA DO ESTADO {DO} {UFN}", "E"),
+    "DETRAN": ("DEPARTAMENTO ESTADUAL DE TRANSITO {DO} {UFN}", "E"),
+}
+
+
+def _pick_unused(rng: random.Random, table, used) -> str | None:
+    vals, cum = table
+    avail = [(v, cum[i] - (cum[i - 1] if i else 0.0)) for i, v in enumerate(vals) if v not in used]
+    if not avail:
+        return None
+    return rng.choices([v for v, _ in avail], weights=[w for _, w in avail])[0]
+
+
 def orgao_pool(seed: int, n: int = 600) -> list[Orgao]:
-    """A deterministic pool of órgãos (municipal-heavy, all esferas/poderes) with their unidades."""
+    """A deterministic pool of órgãos (municipal-heavy, all esferas/poderes) with their unidades.
+
+    Each órgão (one CNPJ) appears once: one "MUNICIPIO DE X" per municipality, one "ESTADO DE X" per
+    UF, one "COMANDO DO EXERCITO", ... with several unidades where real órgãos have them.
+    """
     rng = random.Random(seed)
     ufs_m, cum_m = _cum(_UF_MUNICIPAL_WEIGHT.items())
     all_ufs = [u for u in _UF if u != "DF"]
     seen: set[str] = set()
+    used_kinds: dict[tuple[str, str], set[str]] = {}
+    used_razao: set[str] = set()
     out: list[Orgao] = []
-    df_i = 0
+    misses = 0
 
     def new_cnpj() -> str:
         while True:
@@ -429,81 +481,112 @@ def orgao_pool(seed: int, n: int = 600) -> list[Orgao]:
                 seen.add(c)
                 return c
 
+    def fresh(razao: str) -> bool:
+        nonlocal misses
+        if razao in used_razao and misses < 200:
+            misses += 1
+            return False
+        misses = 0
+        used_razao.add(razao)
+        return True
+
     while len(out) < n:
         r = rng.random()
-        cnpj = new_cnpj()
         if r < 0.70:  # municipal
             uf = rng.choices(ufs_m, cum_weights=cum_m)[0]
             mun, ibge = rng.choice(_MUN_BY_UF[uf])
+            used = used_kinds.setdefault((uf, mun), set())
+            kind = _pick_unused(rng, _MUN_KINDS, used)
+            if kind is None and misses < 200:
+                misses += 1
+                continue
+            kind = kind or "MUN"
             ufn = _UF[uf][0]
             MUN = _plain_upper(mun)
-            kind = rng.random()
             style = rng.randrange(6)
-            if kind < 0.62:
-                razao = f"MUNICIPIO DE {MUN}" if rng.random() < 0.9 else f"PREFEITURA MUNICIPAL DE {MUN}"
+            esfera = "M"
+            if kind == "MUN":
+                razao = f"MUNICIPIO DE {MUN}" if rng.random() < 0.92 else f"PREFEITURA MUNICIPAL DE {MUN}"
                 poder = "N" if rng.random() < 0.68 else "E"
                 names = [
                     rng.choice((f"Prefeitura Municipal de {mun} - {uf}", f"PREFEITURA MUNICIPAL DE {MUN}", f"MUNICÍPIO DE {mun.upper()}",
                                 f"Município de {mun}", f"Prefeitura Municipal de {mun}", "PREFEITURA MUNICIPAL"))
                 ]
-                for _ in range(rng.choice((0, 0, 1, 2, 3))):
-                    s = rng.choice(_SECRETARIAS_MUN)
-                    if s not in names:
-                        names.append(s)
-            elif kind < 0.75:
+                for _ in range(rng.choice((0, 0, 1, 2, 3, 4))):
+                    sec = rng.choice(_SECRETARIAS_MUN)
+                    if sec not in names:
+                        names.append(sec)
+            elif kind == "CAM":
                 razao, poder = f"CAMARA MUNICIPAL DE {MUN}", "L"
                 names = [rng.choice((f"Câmara Municipal de {mun}", f"CAMARA MUNICIPAL DE {MUN}", f"Câmara Municipal de {mun} - {uf}"))]
-            elif kind < 0.87:
+            elif kind == "FMS":
                 razao, poder = f"FUNDO MUNICIPAL DE SAUDE DE {MUN}", rng.choice("NNE")
                 names = [rng.choice((f"Fundo Municipal de Saúde de {mun} ", f"FUNDO MUNICIPAL DE SAUDE DE {MUN}", "Secretaria Municipal de Saúde"))]
-            elif kind < 0.94:
-                razao = rng.choice((f"SERVICO AUTONOMO DE AGUA E ESGOTO DE {MUN}", f"INSTITUTO DE PREVIDENCIA DOS SERVIDORES PUBLICOS DO MUNICIPIO DE {MUN}",
-                                    f"REGIME PROPRIO DE PREVIDENCIA SOCIAL DE {MUN}", f"AUTARQUIA MUNICIPAL DE TRANSITO DE {MUN}"))
+            elif kind == "CONS":
+                razao = rng.choice((f"CONSORCIO INTERMUNICIPAL DE SAUDE DA REGIAO DE {MUN}", f"CONSORCIO INTERMUNICIPAL DE RESIDUOS SOLIDOS DE {MUN}",
+                                    f"CONSORCIO PUBLICO INTERMUNICIPAL DE DESENVOLVIMENTO DA REGIAO DE {MUN}"))
+                poder, esfera = "N", ("N" if rng.random() < 0.3 else "M")
+                names = [razao]
+            else:
+                razao = {
+                    "SAAE": f"SERVICO AUTONOMO DE AGUA E ESGOTO DE {MUN}",
+                    "PREV": f"INSTITUTO DE PREVIDENCIA DOS SERVIDORES PUBLICOS DO MUNICIPIO DE {MUN}",
+                    "FMAS": f"FUNDO MUNICIPAL DE ASSISTENCIA SOCIAL DE {MUN}",
+                    "TRANS": f"AUTARQUIA MUNICIPAL DE TRANSITO DE {MUN}",
+                }[kind]
                 poder = rng.choice("NE")
                 names = [razao.title().replace(" De ", " de ").replace(" Do ", " do ").replace(" Dos ", " dos ").replace(" E ", " e ")]
-            else:
-                razao = rng.choice((f"CONSORCIO INTERMUNICIPAL DE SAUDE DA REGIAO DE {MUN}", f"CONSORCIO PUBLICO INTERMUNICIPAL DE DESENVOLVIMENTO - {uf}",
-                                    f"CONSORCIO INTERMUNICIPAL DE RESIDUOS SOLIDOS DE {MUN}"))
-                esfera = "N" if rng.random() < 0.5 else "M"
-                units = (Unidade(ufn, ibge, _codigo_unidade(rng, style, cnpj), razao, uf, mun),)
-                out.append(Orgao(cnpj, razao, "N", esfera, units))
+            used.add(kind)
+            if not fresh(razao):
                 continue
-            units = []
-            for nm in names:
-                units.append(Unidade(ufn, ibge, _codigo_unidade(rng, style, cnpj), nm, uf, mun))
-            out.append(Orgao(cnpj, razao, poder, "M", tuple(units)))
+            cnpj = new_cnpj()
+            units = tuple(Unidade(ufn, ibge, _codigo_unidade(rng, style, cnpj), nm, uf, mun) for nm in names)
+            out.append(Orgao(cnpj, razao, poder, esfera, units))
         elif r < 0.88:  # estadual
             uf = rng.choice(all_ufs)
+            used = used_kinds.setdefault((uf, ""), set())
+            kind = _pick_unused(rng, _EST_KINDS, used)
+            if kind is None and misses < 200:
+                misses += 1
+                continue
+            kind = kind or "EST"
             ufn = _UF[uf][0]
             muns = _MUN_BY_UF[uf]
-            k = rng.random()
-            if k < 0.6:
+            fmt = {"DO": _uf_do(uf), "UFN": _plain_upper(ufn)}
+            if kind == "EST":
                 razao, poder = _UF[uf][1], ("N" if rng.random() < 0.6 else "E")
-                unames = rng.sample(_UNIDADES_EST, rng.randint(2, 5))
-                unames += [f"{rng.choice(('EEM', 'ESCOLA ESTADUAL', 'EEEP', 'COLEGIO ESTADUAL'))} {p}" for p in rng.sample(_PESSOAS, rng.randint(0, 3))]
-            elif k < 0.75:
-                razao, poder = f"TRIBUNAL DE JUSTICA DO ESTADO {_uf_do(uf)} {_plain_upper(ufn)}", "J"
-                unames = [razao, f"COMARCA DE {_plain_upper(rng.choice(muns)[0])}"]
-            elif k < 0.87:
-                razao, poder = f"ASSEMBLEIA LEGISLATIVA DO ESTADO {_uf_do(uf)} {_plain_upper(ufn)}", "L"
-                unames = [razao]
+                unames = rng.sample(_UNIDADES_EST, rng.randint(3, 7))
+                unames += [f"{rng.choice(('EEM', 'ESCOLA ESTADUAL', 'EEEP', 'COLEGIO ESTADUAL'))} {p}" for p in rng.sample(_PESSOAS, rng.randint(1, 4))]
             else:
-                razao, poder = f"MINISTERIO PUBLICO DO ESTADO {_uf_do(uf)} {_plain_upper(ufn)}", rng.choice("NE")
-                unames = [f"PROCURADORIA GERAL DE JUSTIÇA {_uf_do(uf)} {_plain_upper(ufn)}", "PROMOTORIA DE JUSTICA DA CAPITAL"]
+                tpl, poder = _EST_RAZAO[kind]
+                razao = tpl.format(**fmt)
+                if kind == "TJ":
+                    unames = [razao, f"COMARCA DE {_plain_upper(rng.choice(muns)[0])}"]
+                elif kind == "MP":
+                    unames = [f"PROCURADORIA GERAL DE JUSTIÇA {fmt['DO']} {fmt['UFN']}", "PROMOTORIA DE JUSTICA DA CAPITAL"]
+                else:
+                    unames = [razao]
+            used.add(kind)
+            if not fresh(razao):
+                continue
+            cnpj = new_cnpj()
             units = []
             for nm in unames:
                 mun, ibge = muns[0] if rng.random() < 0.6 else rng.choice(muns)
                 units.append(Unidade(ufn, ibge, str(rng.randint(100000, 999999)), nm, uf, mun))
             out.append(Orgao(cnpj, razao, poder, "E", tuple(units)))
         elif r < 0.98:  # federal
-            if rng.random() < 0.6:
+            if rng.random() < 0.5:
                 razao, poder, tpls = rng.choice(_FEDERAIS)
-                ufs = rng.sample(all_ufs + ["DF"], rng.randint(1, 4))
+                ufs = rng.sample(all_ufs + ["DF"], rng.randint(2, 8))
             else:
                 razao_t, poder, tpls = rng.choice(_FEDERAIS_UF)
                 uf0 = rng.choice(all_ufs)
                 razao = razao_t.format(DO=_uf_do(uf0), UFN=_plain_upper(_UF[uf0][0]), n=rng.randint(1, 24))
                 ufs = [uf0]
+            if not fresh(razao):
+                continue
+            cnpj = new_cnpj()
             units = []
             for uf in ufs:
                 ufn = _UF[uf][0]
@@ -513,10 +596,12 @@ def orgao_pool(seed: int, n: int = 600) -> list[Orgao]:
                     units.append(Unidade(ufn, ibge, str(rng.randint(110000, 200999)), nm, uf, mun))
             out.append(Orgao(cnpj, razao, poder, "F", tuple(units)))
         else:  # Distrito Federal
-            razao, poder, unames = _DF[df_i % len(_DF)]
-            df_i += 1
+            razao, poder, unames = rng.choice(_DF)
+            if not fresh(razao):
+                continue
             if poder == "N" and rng.random() < 0.4:
                 poder = "E"
+            cnpj = new_cnpj()
             units = tuple(Unidade("Distrito Federal", "5300108", str(rng.randint(100000, 999999)), nm, "DF", "Brasília") for nm in unames)
             out.append(Orgao(cnpj, razao, poder, "D", units))
     return out
@@ -823,6 +908,8 @@ def contratacao(rng: random.Random, *, orgao: Orgao, unidade: Unidade, ano: int,
     kinds = prof.kinds
     kind = kinds[int(rng.random() * len(kinds))]
     objeto, _cat = _objeto(rng, kind, unidade)
+    if kind == "L" and orgao.esferaId != "F" and "Receita Federal" in objeto:
+        objeto, _cat = _objeto(rng, kind, unidade)
     srp = rng.random() < prof.srp
     if srp and rng.random() < 0.3 and not objeto.upper().startswith("REGISTRO"):
         objeto = "Registro de preços para futura e eventual " + objeto[0].lower() + objeto[1:]
@@ -1099,6 +1186,31 @@ _CATEGORIA_CATALOGO = {
 }
 
 
+_MARCAS = (("VW", ("GOL 1.0", "SAVEIRO", "AMAROK", "KOMBI")), ("FIAT", ("UNO MILLE", "STRADA", "PALIO WEEKEND", "DOBLO")),
+           ("CHEVROLET", ("CELTA", "S10", "ONIX", "SPIN")), ("FORD", ("KA", "RANGER", "CARGO 1319")), ("MERCEDES-BENZ", ("ATEGO 1719", "SPRINTER 415")),
+           ("TOYOTA", ("HILUX", "COROLLA")), ("HONDA", ("CG 160", "BROS 160")))
+
+
+def _leilao_lote(rng: random.Random) -> tuple[str, str, float, int]:
+    """(descrição, unidade de medida, valor de avaliação, itemCategoriaId) of a leilão lot."""
+    r = rng.random()
+    if r < 0.45:
+        marca, modelos = rng.choice(_MARCAS)
+        placa = "".join(rng.choices(string.ascii_uppercase, k=3)) + str(rng.randint(0, 9)) + rng.choice(string.ascii_uppercase + string.digits) + f"{rng.randint(0, 99):02d}"
+        return (f"VEÍCULO {marca} {rng.choice(modelos)}, ANO {rng.randint(1998, 2018)}, PLACA {placa}, NO ESTADO EM QUE SE ENCONTRA",
+                rng.choice(("UNIDADE", "Unidade", "LOTE")), float(rng.randint(30, 600) * 100), 2)
+    if r < 0.65:
+        return (rng.choice(("LOTE DE SUCATAS DIVERSAS (FERROSAS E NÃO FERROSAS)", "Lote de bens móveis inservíveis (móveis de escritório e equipamentos de informática)",
+                            "LOTE DE MERCADORIAS APREENDIDAS (ELETRÔNICOS, VESTUÁRIO E ACESSÓRIOS)", "Sucata de veículos leves e pesados")),
+                "LOTE", float(rng.randint(5, 400) * 100), 2)
+    if r < 0.8:
+        return (f"MÁQUINA {rng.choice(('RETROESCAVADEIRA', 'MOTONIVELADORA', 'PÁ CARREGADEIRA', 'TRATOR AGRÍCOLA'))} "
+                f"{rng.choice(('CASE', 'CATERPILLAR', 'JOHN DEERE', 'NEW HOLLAND', 'RANDON'))}, ANO {rng.randint(1995, 2015)}, NO ESTADO EM QUE SE ENCONTRA",
+                "UNIDADE", float(rng.randint(150, 1500) * 100), 2)
+    return (f"TERRENO URBANO, LOTE {rng.randint(1, 40):02d} DA QUADRA {rng.randint(1, 90)}, ÁREA {rng.randint(200, 5000)} M², MATRÍCULA {rng.randint(1000, 99999)}",
+            "UNIDADE", float(rng.randint(300, 8000) * 100), 1)
+
+
 def itens_count(rng: random.Random) -> int:
     """Items per compra: heavy tail (mean ≈ 7, median 3, ~0.5% with 100-1200 items)."""
     if rng.random() < 0.005:
@@ -1156,26 +1268,37 @@ def itens(rng: random.Random, listing: dict, n: int) -> list[dict]:
     nmat, nserv = len(_CAT_MAT), len(_CAT_SERV)
     out = []
     for i in range(1, n + 1):
-        r = rng.random()
-        if r < serv_share:
-            c = _CAT_SERV[int(rng.random() * nserv)]
-        else:
-            c = _CAT_MAT[int(rng.random() * nmat)]
-        preco = c.preco * rng.lognormvariate(0.0, 0.25)
-        preco = round(preco, 4) if preco < 1.0 else round(preco, 2)
-        if per_item > 0:
-            q = per_item / preco if preco else 1.0
-            q = float(max(1, int(q * rng.uniform(0.6, 1.4) + 0.5))) if q < 100000 else float(int(q))
-        else:
-            q = float(rng.choice((1, 1, 2, 3, 5, 10, 12, 20, 50, 100, 200, 500)))
-        if c.unidade.startswith("QUILOGRAMA") and rng.random() < 0.3:
-            q += 0.5
-        if sigiloso:
-            vu = 0.0
-            vt = 0.0
-        else:
-            vu = float(preco)
+        if leilao:
+            desc, unidade, aval, cat_id = _leilao_lote(rng)
+            c = None
+            q = 1.0
+            vu = 0.0 if sigiloso else (round(per_item * rng.uniform(0.6, 1.4), 2) if per_item > 0 else aval)
             vt = round(q * vu, 2)
+        else:
+            if rng.random() < serv_share:
+                c = _CAT_SERV[int(rng.random() * nserv)]
+            else:
+                c = _CAT_MAT[int(rng.random() * nmat)]
+            desc, unidade, cat_id = c.descricao, c.unidade, 3
+            preco = c.preco * rng.lognormvariate(0.0, 0.25)
+            preco = round(preco, 4) if preco < 1.0 else round(preco, 2)
+            if per_item > 0:
+                q = float(max(1, int(per_item / preco * rng.uniform(0.6, 1.4) + 0.5)))
+            else:
+                q = float(rng.choice((1, 1, 2, 3, 5, 10, 12, 20, 50, 100, 200, 500)))
+            if unidade.startswith("QUILOGRAMA") and rng.random() < 0.3:
+                q += 0.5
+            if sigiloso:
+                vu = 0.0
+                vt = 0.0
+            else:
+                vu = float(preco)
+                vt = round(q * vu, 2)
+            if lower_unit:
+                unidade = unidade.strip().lower()
+            elif unidade == "UNIDADE " and rng.random() < 0.2:
+                unidade = _UNIDADE_VARIANTS[int(rng.random() * 6)]
+        ms = "M" if c is None else c.ms
         tem = rng.random() < 0.85
         if tem:
             sit = 2
@@ -1185,7 +1308,7 @@ def itens(rng: random.Random, listing: dict, n: int) -> list[dict]:
         benef = benef_default
         if benef == 1 and vt > 80000:
             benef = 3 if rng.random() < 0.5 else 4
-        if use_catalog:
+        if use_catalog and c is not None:
             cod = c.codigo
             catalogo = dict(_CATALOGO_OBJ)
             categoria = dict(_CATEGORIA_CATALOGO[c.ms])
@@ -1193,27 +1316,20 @@ def itens(rng: random.Random, listing: dict, n: int) -> list[dict]:
             cod = None
             catalogo = None
             categoria = None
-        unidade = c.unidade
-        if lower_unit:
-            unidade = unidade.strip().lower()
-        elif unidade == "UNIDADE " and rng.random() < 0.2:
-            unidade = _UNIDADE_VARIANTS[int(rng.random() * 6)]
         if leilao:
-            cat_id = 2 if rng.random() < 0.8 else 1
             patrimonio = str(rng.randint(1000, 99999)) if rng.random() < 0.5 else ("" if patrimonio_empty else None)
             reg_imob = (str(rng.randint(1000, 99999)) if cat_id == 1 else ("" if patrimonio_empty else None))
         else:
-            cat_id = 3
             patrimonio = "" if patrimonio_empty else None
             reg_imob = patrimonio
         info = None
         if rng.random() < 0.1:
-            info = " " + c.descricao.split(",")[0].title() + ": conforme especificações do Termo de Referência.  - "
+            info = " " + desc.split(",")[0].title() + ": conforme especificações do Termo de Referência.  - "
         out.append({
             "numeroItem": i,
-            "descricao": c.descricao,
-            "materialOuServico": c.ms,
-            "materialOuServicoNome": "Material" if c.ms == "M" else "Serviço",
+            "descricao": desc,
+            "materialOuServico": ms,
+            "materialOuServicoNome": "Material" if ms == "M" else "Serviço",
             "valorUnitarioEstimado": vu,
             "valorTotal": vt,
             "quantidade": q,
@@ -1703,7 +1819,7 @@ def amend(rng: random.Random, entity: str, record: dict, at: datetime) -> dict:
                 stripped = obj.strip()
                 if stripped != obj:
                     out["objetoCompra"] = stripped
-                elif rng.random() < 0.5:
+                elif rng.random() < 0.5 and not obj.endswith(" - RETIFICADO"):
                     out["objetoCompra"] = obj + " - RETIFICADO"
                 else:
                     out["objetoCompra"] = obj.upper() if obj != obj.upper() else obj.capitalize() + "."
@@ -1732,8 +1848,12 @@ def amend(rng: random.Random, entity: str, record: dict, at: datetime) -> dict:
                 out["valorAcumulado"] = novo
         elif r < 0.75:  # prorrogação
             out["dataVigenciaFim"] = _date_plus(out.get("dataVigenciaFim"), rng.choice((90, 180, 365, 365)), at)
-        else:  # execução / apostilamento
-            out["valorAcumulado"] = round(glob * rng.uniform(0.1, 1.0), 2) if glob else 0.0
+        else:  # execução / apostilamento: the accumulated value grows towards valorGlobal
+            cur = out.get("valorAcumulado") or 0.0
+            if glob and cur < glob:
+                out["valorAcumulado"] = round(cur + (glob - cur) * rng.uniform(0.2, 1.0), 2)
+            else:
+                out["dataVigenciaFim"] = _date_plus(out.get("dataVigenciaFim"), 365, at)
         ts = _ts(at)
         out["dataAtualizacao"] = ts
         out["dataAtualizacaoGlobal"] = ts
@@ -1749,6 +1869,9 @@ def amend(rng: random.Random, entity: str, record: dict, at: datetime) -> dict:
             out["dataCancelamento"] = ds
         else:
             out["vigenciaFim"] = _date_plus(out.get("vigenciaFim"), 365, at)
+            if out["vigenciaFim"] == record.get("vigenciaFim"):  # e.g. a year-9999 typo cannot grow
+                out["cancelado"] = True
+                out["dataCancelamento"] = ds
         out["dataAtualizacao"] = ds
         out["dataAtualizacaoGlobal"] = ds
         return out

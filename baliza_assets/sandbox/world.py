@@ -316,7 +316,9 @@ class World:
             sequencial=(compra_day.timetuple().tm_yday - 1) * MAX_PER_ORGAO_DAY + MAX_PER_ORGAO_DAY - 1 - s.idx % 50,
             modalidade_id=6, published_at=datetime.combine(compra_day, time(10)),
         )
-        return records.ata(rng, compra=compra, sequencial_ata=s.idx % 999 + 1, published_at=s.published_at)
+        # Unique per publication day and index, so no two atas share numeroControlePNCPAta.
+        sequencial_ata = (day.timetuple().tm_yday - 1) * MAX_PER_ORGAO_DAY + s.idx + 1
+        return records.ata(rng, compra=compra, sequencial_ata=sequencial_ata, published_at=s.published_at)
 
     # ---- state at a time -------------------------------------------------------------------
     def _state(self, entity: str, day: date, stub: Stub, as_of: datetime) -> tuple[dict | None, datetime]:

@@ -49,14 +49,14 @@ class ClientConfig:
     consulta_concurrency: int = 6
     detail_concurrency: int = 8
     connect_timeout: float = 10.0
-    read_timeout: float = 60.0  # real hangs run past 45 s
+    read_timeout: float = 30.0  # real answers took at most 17.6 s; hangs run past 45 s
     max_attempts: int = 6  # per request, for 5xx / timeouts / bad payloads
     max_rate_limited: int = 30  # per request, for 429s
     backoff_base: float = 1.0
     backoff_cap: float = 30.0
     rate_limit_base: float = 5.0  # first wait after a 429; doubles per consecutive 429 of a request
     rate_limit_cap: float = 60.0  # waiting 60 s always cleared real 429s
-    limiter_recover_after: int = 20
+    limiter_recover_after: int = 5
     breaker_threshold: int = 8
     breaker_cooldown: float = 60.0
     user_agent: str = "baliza/0.1 (+https://github.com/baliza)"
