@@ -123,6 +123,7 @@ class ServedStats:
     requests: Counter = field(default_factory=Counter)  # (api, status) -> n
     latencies: dict = field(default_factory=lambda: {"consulta": [], "detail": []})  # answered requests
     max_inflight: Counter = field(default_factory=Counter)
+    busy_seconds: Counter = field(default_factory=Counter)  # slot-seconds spent on admitted requests
 
     def total(self, api: str | None = None, status: int | None = None) -> int:
         return sum(n for (a, s), n in self.requests.items() if (api is None or a == api) and (status is None or s == status))
@@ -216,6 +217,7 @@ class Sandbox:
             return self._record(api, response, time.monotonic() - started)
         finally:
             self.inflight[api] -= 1
+            self.stats.busy_seconds[api] += time.monotonic() - started
 
     def _record(self, api: str, response: Response, elapsed: float) -> Response:
         self.stats.requests[(api, response.status_code)] += 1
@@ -402,7 +404,8 @@ class Sandbox:
         lat = {api: {"n": len(xs), "mean": (sum(xs) / len(xs)) if xs else None} for api, xs in self.stats.latencies.items()}
         return self._json(200, {"now": self.world.now.isoformat(), "seed": self.world.seed,
                                 "served": {f"{a} {s}": n for (a, s), n in self.stats.requests.items()},
-                                "latency": lat, "max_inflight": dict(self.stats.max_inflight)})
+                                "latency": lat, "max_inflight": dict(self.stats.max_inflight),
+                                "busy_seconds": dict(self.stats.busy_seconds)})
 
     async def _warm(self, request: Request) -> Response:
         """Generate a day's views ahead of time (benchmarks: keep generation out of the timings)."""

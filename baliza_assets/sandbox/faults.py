@@ -113,6 +113,15 @@ PROFILES: dict[str, Faults] = {
         consulta=ApiFaults(latency=REAL_CONSULTA_LATENCY, ceiling=6),
         detail=ApiFaults(latency=REAL_DETAIL_LATENCY),
     ),
+    # A busy day: 429s and 5xx (fast 503s from the load balancer, slow DB-error 500s).
+    "busy": Faults(
+        consulta=ApiFaults(
+            latency=REAL_CONSULTA_LATENCY,
+            ceiling=6,
+            rates={"429": 0.04, "503": 0.02, "500_json": 0.005, "500_text": 0.005},
+        ),
+        detail=ApiFaults(latency=REAL_DETAIL_LATENCY, rates={"503": 0.01}),
+    ),
     # The real API on a bad day: everything in API.md §4 at once, each URL recovering on retry.
     "flaky": Faults(
         consulta=ApiFaults(
