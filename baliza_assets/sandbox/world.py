@@ -274,7 +274,8 @@ class World:
                 t = t + timedelta(seconds=min(horizon, int(rng.expovariate(1 / (4 * 86400))) + 60))
                 stamped = t
                 if rng.random() < v.backdate_rate:
-                    stamped = max(stamped_prev, t - timedelta(days=rng.randint(1, 10)))
+                    # Backdated: stamped days before it became visible, yet after the last stamp.
+                    stamped = max(stamped_prev + timedelta(seconds=1), t - timedelta(days=rng.randint(1, 10)))
                 stamped_prev = stamped
                 evs.append(Event(idx, k + 1, "U", t, stamped))
             out[idx] = evs

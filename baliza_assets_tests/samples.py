@@ -1,0 +1,110 @@
+"""The real PNCP captures in ../shared/pncp/samples and JSON shape comparison against them."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+SAMPLES = Path(os.environ.get("PNCP_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "pncp" / "samples"))
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"real PNCP samples not found at {SAMPLES}")
+
+
+def _type_name(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, float):
+        return "float"
+    if isinstance(v, str):
+        return "str"
+    if isinstance(v, dict):
+        return "object"
+    if isinstance(v, list):
+        return "array"
+    raise TypeError(type(v))
+
+
+def shape(obj, prefix: str = "") -> dict[str, set[str]]:
+    """JSON key path -> set of JSON type names, on the JSON round-trip of ``obj``.
+
+    Object keys are joined with '.', list elements appear as '[]'. The root itself has no path.
+    """
+    out: dict[str, set[str]] = {}
+
+    def walk(v, path):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                p = f"{path}.{k}" if path else k
+                out.setdefault(p, set()).add(_type_name(x))
+                walk(x, p)
+        elif isinstance(v, list):
+            for x in v:
+                p = f"{path}[]"
+                out.setdefault(p, set()).add(_type_name(x))
+                walk(x, p)
+
+    walk(json.loads(json.dumps(obj)), prefix)
+    return out
+
+
+def union_shape(records) -> dict[str, set[str]]:
+    acc: dict[str, set[str]] = {}
+    for r in records:
+        for k, v in shape(r).items():
+            acc.setdefault(k, set()).update(v)
+    return acc
+
+
+def assert_shape_matches(generated, real, *, ignore: frozenset[str] = frozenset()):
+    g = union_shape(generated)
+    r = union_shape(real)
+    gk = {k for k in g if k.split(".")[0] not in ignore}
+    rk = {k for k in r if k.split(".")[0] not in ignore}
+    assert gk == rk, f"missing={sorted(rk - gk)} extra={sorted(gk - rk)}"
+    for path in gk:
+        real_nonnull = r[path] - {"null"}
+        if not real_nonnull:
+            continue  # the real sample only has null here: anything goes
+        gen_nonnull = g[path] - {"null"}
+        assert gen_nonnull <= real_nonnull, f"{path}: generated {sorted(gen_nonnull)} vs real {sorted(real_nonnull)}"
+
+
+def load(name: str):
+    with open(SAMPLES / name, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def real_records(kind: str) -> list[dict]:
+    if kind == "contratacoes_2024":
+        return load("contratacoes_publicacao_page.json")["data"]["data"]
+    if kind == "contratacoes_all":
+        return (load("contratacoes_publicacao_page.json")["data"]["data"]
+                + load("contratacoes_atualizacao_page.json")["data"]["data"]
+                + load("contratacoes_records_sp_2025_2026.json"))
+    if kind == "contratacoes_sp":
+        return load("contratacoes_records_sp_2025_2026.json")
+    if kind == "detalhe":
+        return [load("compra_detalhe.json")] + [load(f)["det"] for f in _bundles()]
+    if kind == "itens":
+        return load("itens.json") + [i for f in _bundles() for i in load(f)["itens"]]
+    if kind == "arquivos":
+        by = load("arquivos_by_compra_400.json")
+        return load("arquivos.json") + [a for v in by.values() for a in v] + [a for f in _bundles() for a in load(f)["arquivos"]]
+    if kind == "resultados":
+        return load("resultados.json")
+    if kind == "contratos":
+        return (load("contratos_page.json")["data"]["data"] + load("contratos_page_500.json")["data"]
+                + load("contratos_atualizacao_page.json")["data"]["data"])
+    if kind == "atas":
+        return load("atas_atualizacao_page.json")["data"]["data"] + load("atas_page_500.json")["data"]
+    raise KeyError(kind)
+
+
+def _bundles() -> list[str]:
+    return ["compra_bundle_00394452000103_2026_19867.json", "compra_bundle_07954480000179_2026_22952.json"]
