@@ -189,3 +189,16 @@ async def test_update_endpoints_match_ground_truth(world, serve, client_for):
         keys = Counter(r["numeroControlePNCP"] for r in got.get(endpoint, []))
         assert keys == Counter(r["numeroControlePNCP"] for r in world.updated(entity, DAY))
         assert keys, f"{endpoint}: the day had no updates"
+
+
+async def test_in_process_sandbox_needs_no_socket(world):
+    """The same sandbox mounted in-process (httpx.ASGITransport) for the fastest tests."""
+    import httpx
+
+    from baliza_assets.sandbox.server import Endpoints
+
+    sandbox = Sandbox(world)
+    config = fast_config(Endpoints("http://sandbox"))
+    async with PncpClient(config, transport=httpx.ASGITransport(app=sandbox.app)) as client:
+        exchanges = await fetch_day(client)
+    assert_ground_truth(world, exchanges)
