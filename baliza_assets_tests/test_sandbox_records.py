@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import random
 import re
 import statistics
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 

@@ -41,7 +41,7 @@ class ApiError(Exception):
 
 
 def _spring_400(message: str, path: str) -> ApiError:
-    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "+00:00")
+    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     return ApiError(400, {"timestamp": now, "status": 400, "error": "Bad Request", "message": message, "path": path})
 
 

@@ -14,7 +14,7 @@ import random
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Iterable
 
 from . import records
@@ -124,10 +124,6 @@ class Event:
     stamped_at: datetime  # what dataAtualizacao says (earlier when backdated)
 
 
-def _parse_ts(value: str) -> datetime:
-    return datetime.fromisoformat(value) if "T" in value else datetime.combine(date.fromisoformat(value), time())
-
-
 class _LRU(OrderedDict):
     def __init__(self, size: int):
         super().__init__()
@@ -163,7 +159,7 @@ class World:
         self.seed = seed
         self.volume = PROFILES[volume] if isinstance(volume, str) else volume
         if now is None:
-            today = (datetime.utcnow() - timedelta(hours=3)).date()
+            today = (datetime.now(timezone.utc) - timedelta(hours=3)).date()
             now = datetime.combine(today, time())
         self.now = now
         self.drift = list(drift)
