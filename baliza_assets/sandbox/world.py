@@ -30,7 +30,7 @@ class Volume:
 
     contratacoes: float = 6500
     contratos: float = 8500
-    atas: float = 2000
+    atas: float = 2400
     weekend_factor: float = 0.2
     noise: float = 0.15
     amend_rate: dict = field(default_factory=lambda: {"contratacoes": 0.25, "contratos": 0.3, "atas": 0.2})
@@ -191,7 +191,9 @@ class World:
             base *= self.volume.weekend_factor
         base *= 1 + rng.uniform(-self.volume.noise, self.volume.noise)
         whole = int(base)
-        return whole + (1 if rng.random() < base - whole else 0)
+        n = whole + (1 if rng.random() < base - whole else 0)
+        # Ata control numbers encode (day of year, index) in six digits: at most 2,699 a day.
+        return min(n, MAX_PER_ORGAO_DAY - 1) if entity == "atas" else n
 
     def _modalidade_counts(self, day: date, total: int) -> list[tuple[int, int]]:
         rng = rng_for(self.seed, "contratacoes", day.toordinal(), "mix")
