@@ -43,10 +43,6 @@ class Latency:
             return 0.0
         return math.log(self.p95 / self.p50) / Z95
 
-    @property
-    def mean(self) -> float:
-        return self.p50 * math.exp(self.sigma**2 / 2) if self.p50 > 0 else 0.0
-
     def draw(self, rng: random.Random) -> float:
         if self.p50 <= 0:
             return 0.0

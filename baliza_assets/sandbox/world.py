@@ -386,7 +386,7 @@ class World:
     def changes(self, entity: str, since: datetime, until: datetime | None = None) -> list[tuple[str, str, datetime]]:
         """Ground-truth change log: (key, "U"/"D", visible_at) for events visible in (since, until]."""
         until = until or self.now
-        key = _KEYS[entity]
+        key = KEYS[entity]
         out = []
         day = since.date() - timedelta(days=self.volume.horizon_days + 12)
         while day <= until.date():
@@ -456,8 +456,7 @@ def _by_modalidade(rows: list[dict], modalidade: int | None) -> list[dict]:
     return [r for r in rows if r.get("modalidadeId") == modalidade]
 
 
-_KEYS = {"contratacoes": "numeroControlePNCP", "contratos": "numeroControlePNCP", "atas": "numeroControlePNCPAta"}
-KEYS = dict(_KEYS)
+KEYS = {"contratacoes": "numeroControlePNCP", "contratos": "numeroControlePNCP", "atas": "numeroControlePNCPAta"}
 
 # Publications by hour of day (Brasília): business hours dominate, a night tail from batch loads.
 _HOUR_WEIGHTS = [2, 1, 1, 1, 1, 1, 2, 4, 8, 12, 13, 12, 8, 9, 12, 13, 12, 10, 6, 4, 3, 3, 2, 2]
