@@ -162,12 +162,16 @@ class PncpClient:
     # ---- what callers ask for ---------------------------------------------------------------------
     async def modalidades(self) -> list[int]:
         """Active modalidade codes from the official domain table (/v1/modalidades?statusAtivo=true)."""
+        return (await self.modalidades_table())[0]
+
+    async def modalidades_table(self) -> tuple[list[int], Exchange]:
+        """The active modalidade codes and the exchange they came from (for the archive)."""
         ex = await self.fetch_one(E.MODALIDADES, params=(("statusAtivo", "true"),))
         rows = ex.data()
         ids = sorted({r["id"] for r in rows if isinstance(r, dict) and isinstance(r.get("id"), int) and r.get("statusAtivo", True)})
         if not ids:
             raise PncpError(E.MODALIDADES.name, ex.url, "the modalidades table came back empty")
-        return ids
+        return ids, ex
 
     def listings(self, endpoint: E.Endpoint, first: date, last: date, modalidades: Iterable[int] = ()) -> list[_Walk]:
         """The walks that cover a date window: one per modalidade where the endpoint needs one."""

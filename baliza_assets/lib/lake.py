@@ -1,0 +1,192 @@
+"""The lake: Parquet files hive-partitioned by date, in a local folder or under s3://bucket/prefix.
+
+Layout: ``<root>/<table>/date=YYYY-MM-DD/part-0.parquet``. A partition is written whole and
+atomically (a local rename, a single S3 PUT), so readers never see half a partition.
+``<root>/_pending/<table>/date=YYYY-MM-DD/chunk-NNNNN.parquet`` holds work in progress of an
+interrupted fetch: never read as a partition, read back to resume, removed once the partition
+is complete.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+_TABLE = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
+PENDING = "_pending"
+
+
+class LakeError(RuntimeError):
+    pass
+
+
+def _check_table(table: str) -> str:
+    if not _TABLE.match(table):
+        raise LakeError(f"invalid lake table name {table!r}: lower-case words separated by '/'")
+    return table
+
+
+@dataclass
+class S3Settings:
+    endpoint_url: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: str | None = field(default=None, repr=False)
+    region: str | None = None
+
+    def boto3_client(self):
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "s3", endpoint_url=self.endpoint_url or None, aws_access_key_id=self.access_key_id or None,
+            aws_secret_access_key=self.secret_access_key or None, region_name=self.region or "us-east-1",
+            config=Config(retries={"max_attempts": 5, "mode": "standard"}, s3={"addressing_style": "path"}),
+        )
+
+
+class _LocalStore:
+    def __init__(self, root: str):
+        self.root = Path(root)
+
+    def uri(self, key: str) -> str:
+        return str((self.root / key).absolute())
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self.root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return (self.root / key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def list(self, prefix: str) -> list[str]:
+        base = self.root / prefix
+        if not base.is_dir():
+            return []
+        return sorted(str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+    def delete(self, keys: list[str]) -> None:
+        for key in keys:
+            (self.root / key).unlink(missing_ok=True)
+
+
+class _S3Store:
+    def __init__(self, bucket: str, prefix: str, settings: S3Settings):
+        self.bucket, self.prefix = bucket, prefix.strip("/")
+        self.s3 = settings.boto3_client()
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def uri(self, key: str) -> str:
+        return f"s3://{self.bucket}/{self._key(key)}"
+
+    def put(self, key: str, data: bytes) -> None:
+        self.s3.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.s3.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        except self.s3.exceptions.NoSuchKey:
+            return None
+
+    def list(self, prefix: str) -> list[str]:
+        out, strip = [], len(self._key("")) if self.prefix else 0
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+            out += [obj["Key"][strip:] for obj in page.get("Contents", [])]
+        return sorted(out)
+
+    def delete(self, keys: list[str]) -> None:
+        for i in range(0, len(keys), 1000):
+            batch = [{"Key": self._key(k)} for k in keys[i:i + 1000]]
+            if batch:
+                self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+
+
+class Lake:
+    """Parquet partitions by table and day, on local disk or S3."""
+
+    def __init__(self, location: str, s3: S3Settings | None = None, compression_level: int = 9):
+        self.location = location
+        self.compression_level = compression_level
+        if location.startswith("s3://"):
+            bucket, _, prefix = location[5:].partition("/")
+            if len(bucket) < 3:
+                raise LakeError(f"lake location {location!r}: the bucket name must have at least 3 characters")
+            self.store = _S3Store(bucket, prefix, s3 or S3Settings())
+        elif "://" in location:
+            raise LakeError(f"lake location {location!r}: use a folder or s3://bucket/prefix")
+        else:
+            self.store = _LocalStore(location)
+
+    @property
+    def is_s3(self) -> bool:
+        return isinstance(self.store, _S3Store)
+
+    # ---- partitions ------------------------------------------------------------------------------
+    @staticmethod
+    def partition_key(table: str, day: date) -> str:
+        return f"{_check_table(table)}/date={day.isoformat()}/part-0.parquet"
+
+    def uri(self, table: str, day: date | None = None) -> str:
+        return self.store.uri(self.partition_key(table, day) if day else _check_table(table))
+
+    def glob(self, table_pattern: str) -> str:
+        """A glob DuckDB or Polars can read: every partition of the matching tables."""
+        return self.store.uri(f"{table_pattern}/date=*/*.parquet")
+
+    def write(self, table: str, day: date, frame: pl.DataFrame) -> int:
+        """Replace one day of a table with ``frame``; returns the bytes written."""
+        data = self._to_parquet(frame)
+        self.store.put(self.partition_key(table, day), data)
+        return len(data)
+
+    def read(self, table: str, day: date) -> pl.DataFrame | None:
+        data = self.store.get(self.partition_key(table, day))
+        return None if data is None else pl.read_parquet(io.BytesIO(data))
+
+    def exists(self, table: str, day: date) -> bool:
+        return bool(self.store.list(self.partition_key(table, day)))
+
+    def days(self, table: str) -> list[date]:
+        found = set()
+        for key in self.store.list(_check_table(table) + "/"):
+            m = re.search(r"/date=(\d{4}-\d{2}-\d{2})/part-0\.parquet$", key)
+            if m:
+                found.add(date.fromisoformat(m.group(1)))
+        return sorted(found)
+
+    # ---- work in progress of an interrupted fetch ------------------------------------------------
+    def _pending_prefix(self, table: str, day: date) -> str:
+        return f"{PENDING}/{_check_table(table)}/date={day.isoformat()}/"
+
+    def write_pending(self, table: str, day: date, frame: pl.DataFrame) -> None:
+        self.store.put(self._pending_prefix(table, day) + f"chunk-{uuid.uuid4().hex}.parquet", self._to_parquet(frame))
+
+    def read_pending(self, table: str, day: date) -> pl.DataFrame | None:
+        frames = []
+        for key in self.store.list(self._pending_prefix(table, day)):
+            data = self.store.get(key)
+            if data:
+                frames.append(pl.read_parquet(io.BytesIO(data)))
+        return pl.concat(frames, how="diagonal_relaxed") if frames else None
+
+    def clear_pending(self, table: str, day: date) -> None:
+        self.store.delete(self.store.list(self._pending_prefix(table, day)))
+
+    def _to_parquet(self, frame: pl.DataFrame) -> bytes:
+        buf = io.BytesIO()
+        frame.write_parquet(buf, compression="zstd", compression_level=self.compression_level, statistics=True)
+        return buf.getvalue()
