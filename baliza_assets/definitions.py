@@ -2,6 +2,13 @@
 
 import dagster as dg
 
-from .defs.resources import pncp_from_env
+from .defs.details import assets as details
+from .defs.marts import assets as marts
+from .defs.raw import assets as raw
+from .defs.resources import resources_from_env
+from .defs.staging import assets as staging
 
-defs = dg.Definitions(resources={"pncp": pncp_from_env()})
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([raw, details, staging, marts]),
+    resources=resources_from_env(),
+)

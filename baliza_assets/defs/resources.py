@@ -1,11 +1,30 @@
-"""Resources configured from environment variables, with working defaults."""
+"""Resources and IO managers, configured from environment variables with working defaults.
 
-from __future__ import annotations
+| Variable | Default |
+|---|---|
+| PNCP_CONSULTA_URL / PNCP_DETAIL_URL | the real PNCP |
+| PNCP_CONSULTA_CONCURRENCY / PNCP_DETAIL_CONCURRENCY / PNCP_READ_TIMEOUT | 6 / 8 / 60 |
+| BALIZA_DUCKDB_PATH | data/baliza.duckdb |
+| BALIZA_LAKE | data/lake (or s3://bucket/prefix) |
+| AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION | unset (AWS defaults) |
+"""
+
+
+import contextlib
+import os
+from collections.abc import Iterator
 
 import dagster as dg
+import duckdb
+from dagster_duckdb_polars import DuckDBPolarsIOManager
 
+from ..lib import warehouse
+from ..lib.lake import Lake, S3Settings
 from ..lib.pncp import ClientConfig, PncpClient
 from ..lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
+
+DEFAULT_DUCKDB = "data/baliza.duckdb"
+DEFAULT_LAKE = "data/lake"
 
 
 class PncpResource(dg.ConfigurableResource):
@@ -30,11 +49,72 @@ class PncpResource(dg.ConfigurableResource):
         return PncpClient(self.client_config())
 
 
+class LakeResource(dg.ConfigurableResource):
+    """Where raw archives live: a folder, or s3://bucket/prefix with the standard AWS settings."""
+
+    location: str = DEFAULT_LAKE
+    aws_endpoint_url: str | None = None
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: str | None = None
+    aws_region: str | None = None
+
+    def s3_settings(self) -> S3Settings:
+        return S3Settings(self.aws_endpoint_url, self.aws_access_key_id, self.aws_secret_access_key, self.aws_region)
+
+    def lake(self) -> Lake:
+        return Lake(self.location, self.s3_settings())
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB file, for set-based SQL (marts) and the views over the lake."""
+
+    path: str = DEFAULT_DUCKDB
+    lake: LakeResource
+
+    @contextlib.contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with warehouse.connect(self.path, self.lake.lake(), self.lake.s3_settings(), read_only=read_only) as con:
+            yield con
+
+
+def _env(name: str, default: str | None = None):
+    """An EnvVar (kept secret in the UI) when set, else the default."""
+    return dg.EnvVar(name) if os.environ.get(name) else default
+
+
 def pncp_from_env() -> PncpResource:
     return PncpResource(
-        consulta_url=dg.EnvVar("PNCP_CONSULTA_URL").get_value(REAL_CONSULTA),
-        detail_url=dg.EnvVar("PNCP_DETAIL_URL").get_value(REAL_DETAIL),
-        consulta_concurrency=int(dg.EnvVar("PNCP_CONSULTA_CONCURRENCY").get_value("6")),
-        detail_concurrency=int(dg.EnvVar("PNCP_DETAIL_CONCURRENCY").get_value("8")),
-        read_timeout=float(dg.EnvVar("PNCP_READ_TIMEOUT").get_value("60")),
+        consulta_url=_env("PNCP_CONSULTA_URL", REAL_CONSULTA),
+        detail_url=_env("PNCP_DETAIL_URL", REAL_DETAIL),
+        consulta_concurrency=int(os.environ.get("PNCP_CONSULTA_CONCURRENCY", "6")),
+        detail_concurrency=int(os.environ.get("PNCP_DETAIL_CONCURRENCY", "8")),
+        read_timeout=float(os.environ.get("PNCP_READ_TIMEOUT", "60")),
     )
+
+
+def lake_from_env() -> LakeResource:
+    return LakeResource(
+        location=_env("BALIZA_LAKE", DEFAULT_LAKE),
+        aws_endpoint_url=_env("AWS_ENDPOINT_URL"),
+        aws_access_key_id=_env("AWS_ACCESS_KEY_ID"),
+        aws_secret_access_key=_env("AWS_SECRET_ACCESS_KEY"),
+        aws_region=_env("AWS_REGION"),
+    )
+
+
+def duckdb_path_from_env() -> str:
+    return os.environ.get("BALIZA_DUCKDB_PATH", DEFAULT_DUCKDB)
+
+
+def resources_from_env() -> dict:
+    from .io_managers import LakeIOManager
+
+    lake = lake_from_env()
+    path = duckdb_path_from_env()
+    return {
+        "pncp": pncp_from_env(),
+        "lake": lake,
+        "warehouse": WarehouseResource(path=path, lake=lake),
+        "lake_io_manager": LakeIOManager(lake=lake),
+        "io_manager": DuckDBPolarsIOManager(database=path),
+    }

@@ -1,14 +1,15 @@
-"""Fetch a set of PNCP walks into archive rows, resumable and with progress.
+"""Fetch a set of PNCP walks into archive rows, streamed to a sink, resumable, with progress.
 
-Rows of pages already archived by an interrupted attempt (``known``) are kept and not fetched again.
-New rows are flushed to ``flush`` every ``flush_every`` rows or ``flush_seconds``, and always before
-a failure propagates, so a re-execution resumes where this one stopped.
+Pages already archived by an interrupted attempt (``known``) are not fetched again. New rows go to
+``sink`` every ``flush_every`` rows or ``flush_seconds``, and always before a failure propagates,
+so a re-execution resumes where this one stopped. Memory holds only the rows not yet flushed.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -46,39 +47,56 @@ class Progress:
         return max(self.done, sum(self.pages.values()) + max(0, self.walks - len(self.pages)))
 
 
-async def harvest(client: PncpClient, walks: Iterable, day: date, *, known: pl.DataFrame | None = None,
-                  flush: Callable[[pl.DataFrame], None] | None = None, flush_every: int = 500,
-                  flush_seconds: float = 30.0, progress: Callable[[int, int], None] | None = None,
-                  progress_seconds: float = 10.0, extra: Iterable[Exchange] = ()) -> pl.DataFrame:
-    """Every page of ``walks`` as archive rows for ``day`` (known rows first, then new ones)."""
+@dataclass
+class Harvested:
+    fetched: int = 0  # new exchanges this attempt
+    resumed: int = 0  # exchanges taken from an interrupted attempt
+    records: int = 0
+    payload_bytes: int = 0
+
+
+async def harvest(client: PncpClient, walks: Iterable, day: date, sink: Callable[[pl.DataFrame], None], *,
+                  known: Mapping[str, Exchange] | None = None, extra: Iterable[Exchange] = (),
+                  flush_every: int = 500, flush_seconds: float = 30.0,
+                  progress: Callable[[int, int], None] | None = None, progress_seconds: float = 10.0) -> Harvested:
+    """Archive every page of ``walks`` for ``day`` into ``sink``; ``extra`` are exchanges already made."""
     walks = list(walks)
-    known = known if known is not None and len(known) else None
-    known_ex = archive.exchanges(known) if known is not None else {}
-    rows: list[dict] = [archive.row(ex, day) for ex in extra if ex.key not in known_ex]
-    unflushed = len(rows)
+    known = dict(known or {})
+    out = Harvested(resumed=len(known))
+    buffer: list[dict] = []
     last_flush = time.monotonic()
     tracker = Progress(len(walks), progress, progress_seconds)
-    for ex in known_ex.values():
+    for ex in known.values():
         tracker.add(ex)
 
-    def do_flush() -> None:
-        nonlocal unflushed, last_flush
-        if flush and unflushed:
-            flush(archive.frame(rows[-unflushed:]))
-        unflushed, last_flush = 0, time.monotonic()
+    def take(ex: Exchange) -> None:
+        nonlocal last_flush
+        buffer.append(archive.row(ex, day))
+        out.fetched += 1
+        out.records += ex.records
+        out.payload_bytes += len(ex.body)
+        if len(buffer) >= flush_every or time.monotonic() - last_flush >= flush_seconds:
+            flush()
 
+    def flush() -> None:
+        nonlocal last_flush
+        if buffer:
+            sink(archive.frame(buffer))
+            buffer.clear()
+        last_flush = time.monotonic()
+
+    for ex in extra:
+        if ex.key not in known:
+            take(ex)
     try:
-        async for ex in client.stream(walks, known=known_ex):
-            rows.append(archive.row(ex, day))
-            unflushed += 1
+        async for ex in client.stream(walks, known=known):
+            take(ex)
             tracker.add(ex)
-            if unflushed >= flush_every or time.monotonic() - last_flush >= flush_seconds:
-                do_flush()
-    except FetchFailed:
-        do_flush()
-        raise
+    finally:
+        flush()
     if progress:
         progress(tracker.done, tracker.expected)
-    new = archive.frame(rows)
-    out = pl.concat([known.select(new.columns), new]) if known is not None else new
-    return out.unique("request_id", keep="last", maintain_order=True).sort(["endpoint", "path", "params"])
+    return out
+
+
+__all__ = ["FetchFailed", "Harvested", "Progress", "harvest"]

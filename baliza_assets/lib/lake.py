@@ -71,6 +71,9 @@ class _LocalStore:
         except FileNotFoundError:
             return None
 
+    def exists(self, key: str) -> bool:
+        return (self.root / key).is_file()
+
     def list(self, prefix: str) -> list[str]:
         base = self.root / prefix
         if not base.is_dir():
@@ -102,6 +105,15 @@ class _S3Store:
         except self.s3.exceptions.NoSuchKey:
             return None
 
+    def exists(self, key: str) -> bool:
+        try:
+            self.s3.head_object(Bucket=self.bucket, Key=self._key(key))
+            return True
+        except self.s3.exceptions.ClientError as e:
+            if e.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+
     def list(self, prefix: str) -> list[str]:
         out, strip = [], len(self._key("")) if self.prefix else 0
         for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
@@ -120,12 +132,13 @@ class Lake:
 
     def __init__(self, location: str, s3: S3Settings | None = None, compression_level: int = 9):
         self.location = location
+        self.s3 = s3 or S3Settings()
         self.compression_level = compression_level
         if location.startswith("s3://"):
             bucket, _, prefix = location[5:].partition("/")
             if len(bucket) < 3:
                 raise LakeError(f"lake location {location!r}: the bucket name must have at least 3 characters")
-            self.store = _S3Store(bucket, prefix, s3 or S3Settings())
+            self.store = _S3Store(bucket, prefix, self.s3)
         elif "://" in location:
             raise LakeError(f"lake location {location!r}: use a folder or s3://bucket/prefix")
         else:
@@ -158,7 +171,7 @@ class Lake:
         return None if data is None else pl.read_parquet(io.BytesIO(data))
 
     def exists(self, table: str, day: date) -> bool:
-        return bool(self.store.list(self.partition_key(table, day)))
+        return self.store.exists(self.partition_key(table, day))
 
     def days(self, table: str) -> list[date]:
         found = set()
@@ -168,6 +181,21 @@ class Lake:
                 found.add(date.fromisoformat(m.group(1)))
         return sorted(found)
 
+    def scan(self, table: str, days: list[date]) -> pl.LazyFrame:
+        """The given days of a table, lazily; a day missing from the lake is an error naming it."""
+        missing = [d for d in days if not self.exists(table, d)]
+        if missing:
+            shown = ", ".join(d.isoformat() for d in missing[:5]) + (" ..." if len(missing) > 5 else "")
+            raise LakeError(f"{table}: no partition in the lake at {self.location} for {shown}; materialize it first")
+        return self._scan([self.partition_key(table, d) for d in days])
+
+    def _scan(self, keys: list[str]) -> pl.LazyFrame:
+        uris = [self.store.uri(k) for k in keys]
+        if not uris:
+            raise LakeError("nothing to scan")
+        options = _polars_options(self.s3) if self.is_s3 else None
+        return pl.scan_parquet(uris, storage_options=options, hive_partitioning=False)
+
     # ---- work in progress of an interrupted fetch ------------------------------------------------
     def _pending_prefix(self, table: str, day: date) -> str:
         return f"{PENDING}/{_check_table(table)}/date={day.isoformat()}/"
@@ -175,13 +203,10 @@ class Lake:
     def write_pending(self, table: str, day: date, frame: pl.DataFrame) -> None:
         self.store.put(self._pending_prefix(table, day) + f"chunk-{uuid.uuid4().hex}.parquet", self._to_parquet(frame))
 
-    def read_pending(self, table: str, day: date) -> pl.DataFrame | None:
-        frames = []
-        for key in self.store.list(self._pending_prefix(table, day)):
-            data = self.store.get(key)
-            if data:
-                frames.append(pl.read_parquet(io.BytesIO(data)))
-        return pl.concat(frames, how="diagonal_relaxed") if frames else None
+    def scan_pending(self, table: str, day: date) -> pl.LazyFrame | None:
+        """Rows an interrupted fetch of this day archived so far (None when there are none)."""
+        keys = self.store.list(self._pending_prefix(table, day))
+        return self._scan(keys) if keys else None
 
     def clear_pending(self, table: str, day: date) -> None:
         self.store.delete(self.store.list(self._pending_prefix(table, day)))
@@ -190,3 +215,15 @@ class Lake:
         buf = io.BytesIO()
         frame.write_parquet(buf, compression="zstd", compression_level=self.compression_level, statistics=True)
         return buf.getvalue()
+
+
+def _polars_options(s3: S3Settings) -> dict:
+    opts = {"aws_region": s3.region or "us-east-1"}
+    if s3.endpoint_url:
+        opts["aws_endpoint_url"] = s3.endpoint_url
+        if s3.endpoint_url.startswith("http://"):
+            opts["aws_allow_http"] = "true"
+    if s3.access_key_id:
+        opts["aws_access_key_id"] = s3.access_key_id
+        opts["aws_secret_access_key"] = s3.secret_access_key or ""
+    return opts

@@ -1,0 +1,54 @@
+"""Details layer: itens and arquivos of every compra published that day, archived as raw requests."""
+
+
+import dagster as dg
+import polars as pl
+
+from ...lib import archive
+from ...lib.pncp import CompraRef
+from ...lib.pncp.errors import InvalidValue
+from ..partitions import daily
+from ..raw.assets import API_BACKFILL
+from ..raw.fetch import fetch_days
+from ..resources import LakeResource, PncpResource
+
+DETAILS = dict(
+    group_name="details",
+    partitions_def=daily,
+    io_manager_key="lake_io_manager",
+    pool="pncp_detail",
+    backfill_policy=API_BACKFILL,
+    kinds={"polars", "parquet"},
+    ins={"contratacoes": dg.AssetIn(key=["raw", "contratacoes"])},
+)
+
+
+def _compras(context: dg.AssetExecutionContext, contratacoes: pl.LazyFrame, day) -> list[CompraRef]:
+    refs, refused = set(), []
+    for rec in archive.records(contratacoes.filter(pl.col("partition_date") == day).collect(), "contratacoes_publicacao"):
+        try:
+            refs.add(CompraRef.from_record(rec))
+        except (InvalidValue, KeyError, TypeError) as e:
+            refused.append(f"{rec.get('numeroControlePNCP') if isinstance(rec, dict) else rec!r}: {e}")
+    if refused:
+        context.log.warning(f"{day}: {len(refused)} compras with unusable identifiers were not requested: "
+                            + "; ".join(refused[:5]))
+    return sorted(refs, key=lambda r: r.numero_controle)
+
+
+def _detail_asset(kind: str, doc: str):
+    @dg.asset(key=["raw", kind], description=doc, **DETAILS)
+    def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource,
+               contratacoes: pl.LazyFrame) -> pl.LazyFrame:
+        async def plan(client, day):
+            return client.detail_walks(_compras(context, contratacoes, day), kinds=(kind,)), []
+
+        return fetch_days(context, pncp.client(), lake.lake(), plan)
+
+    return _asset
+
+
+raw_itens = _detail_asset("itens", """Itens of every compra published that day (detail API `/itens`, paged
+    with tamanhoPagina=500 until a short page: unpaged it returns only 10), one row per HTTP request.""")
+raw_arquivos = _detail_asset("arquivos", """Arquivos (documents) of every compra published that day (detail API
+    `/arquivos`), one row per HTTP request, payload verbatim.""")

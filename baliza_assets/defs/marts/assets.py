@@ -1,0 +1,68 @@
+"""Marts (DuckDB): the analytical tables people ask for, rebuilt with set-based SQL."""
+
+
+import dagster as dg
+
+from ..io_managers import _days
+from ..partitions import daily
+from ..raw.fetch import markdown
+from ..resources import WarehouseResource
+from . import sql
+
+MARTS = dict(group_name="marts", pool="duckdb_writer", kinds={"duckdb", "sql"})
+
+
+def _table_metadata(con, table: str) -> dict:
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    preview = con.execute(f"SELECT * FROM {table} LIMIT 5").pl()
+    return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8])))}
+
+
+@dg.asset(key=["marts", "daily_spend"], partitions_def=daily, deps=[["staging", "contratacoes"]],
+          backfill_policy=dg.BackfillPolicy.single_run(), **MARTS)
+def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Daily spend: per publication day x UF (of the buying unit) x modalidade x esfera (F federal,
+    E estadual, M municipal, D distrital): number of contratações, the sum of their estimated values
+    (valorTotalEstimado), the sum of their homologated values (valorTotalHomologado) and how many
+    have a homologated value. UF '??' and esfera '?' mark records that did not say."""
+    days = _days(context.partition_time_window)
+    with warehouse.connect() as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+        params = {"first": days[0], "last": days[-1]}
+        con.execute(f"CREATE TABLE IF NOT EXISTS marts.daily_spend AS {sql.DAILY_SPEND} LIMIT 0", params)
+        con.execute("DELETE FROM marts.daily_spend WHERE data BETWEEN $first AND $last", params)
+        con.execute(f"INSERT INTO marts.daily_spend {sql.DAILY_SPEND}", params)
+        written = con.execute("SELECT count(*) FROM marts.daily_spend WHERE data BETWEEN $first AND $last",
+                              params).fetchone()[0]
+        meta = _table_metadata(con, "marts.daily_spend")
+    return dg.MaterializeResult(metadata={**meta, "rows_in_partitions": written})
+
+
+def _full_mart(name: str, query: str, deps: list[str], doc: str):
+    @dg.asset(key=["marts", name], deps=[["staging", d] for d in deps], description=doc, **MARTS)
+    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+            con.execute(f"CREATE OR REPLACE TABLE marts.{name} AS {query}")
+            return dg.MaterializeResult(metadata=_table_metadata(con, f"marts.{name}"))
+
+    return _asset
+
+
+item_price_references = _full_mart("item_price_references", sql.ITEM_PRICE_REFERENCES, ["itens"], """
+    Item price references: per catalog item code (catalogoCodigoItem) and unit of measure (upper-cased,
+    trimmed), over every archived item with a positive estimated unit price that is not secret
+    (orcamentoSigiloso): number of items, median, p10 and p90 unit price, min and max, the most common
+    description, how many prices are more than 10x above or below the median (itens_outliers), and
+    `outlier` when any is.""")
+
+supplier_profiles = _full_mart("supplier_profiles", sql.SUPPLIER_PROFILES, ["contratos"], """
+    Supplier profiles from contratos (latest version of each contract): per supplier id (niFornecedor,
+    CNPJ or CPF): latest name and person type, number of contracts, total contract value (valorGlobal),
+    distinct buyers (órgão CNPJ), distinct UFs, first and last signature date.""")
+
+buyer_profiles = _full_mart("buyer_profiles", sql.BUYER_PROFILES, ["contratacoes", "contratos"], """
+    Buyer profiles: per órgão CNPJ, from contratações (latest version of each): latest name, esfera and
+    UF, number of contratações, estimated and homologated totals, direct contracting (modalidade 8
+    Dispensa and 9 Inexigibilidade) as a count, a share of the count and a share of the estimated
+    value; plus number and total value of its contratos.""")

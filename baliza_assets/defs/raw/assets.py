@@ -1,0 +1,55 @@
+"""Raw layer: every PNCP listing page of the day, archived verbatim in the lake."""
+
+
+import dagster as dg
+import polars as pl
+
+from ...lib.pncp import endpoints as E
+from ..partitions import daily
+from ..resources import LakeResource, PncpResource
+from .fetch import fetch_days
+
+API_BACKFILL = dg.BackfillPolicy.multi_run(max_partitions_per_run=7)
+
+RAW = dict(
+    group_name="raw",
+    partitions_def=daily,
+    io_manager_key="lake_io_manager",
+    pool="pncp_consulta",
+    backfill_policy=API_BACKFILL,
+    kinds={"polars", "parquet"},
+)
+
+
+@dg.asset(key=["raw", "contratacoes"], **RAW)
+def raw_contratacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> pl.LazyFrame:
+    """Contratações published each day, every modalidade (one listing per code of the official
+    `/v1/modalidades` table, which is archived too): one row per HTTP request with its params,
+    status, ETag, page counters and the verbatim payload (zstd in Parquet)."""
+
+    async def plan(client, day):
+        mods, table = await client.modalidades_table()
+        return client.listings(E.CONTRATACOES_PUBLICACAO, day, day, mods), [table]
+
+    return fetch_days(context, pncp.client(), lake.lake(), plan)
+
+
+@dg.asset(key=["raw", "contratos"], **RAW)
+def raw_contratos(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> pl.LazyFrame:
+    """Contratos published each day (`/v1/contratos`), one row per HTTP request, payload verbatim."""
+
+    async def plan(client, day):
+        return client.listings(E.CONTRATOS_PUBLICACAO, day, day), []
+
+    return fetch_days(context, pncp.client(), lake.lake(), plan)
+
+
+@dg.asset(key=["raw", "atas"], **RAW)
+def raw_atas(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> pl.LazyFrame:
+    """Atas de registro de preço updated each day (`/v1/atas/atualizacao`; `/v1/atas` filters by
+    vigência and returns ~400k rows for any day), one row per HTTP request, payload verbatim."""
+
+    async def plan(client, day):
+        return client.listings(E.ATAS_ATUALIZACAO, day, day), []
+
+    return fetch_days(context, pncp.client(), lake.lake(), plan)

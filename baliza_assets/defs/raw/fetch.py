@@ -1,0 +1,103 @@
+"""Shared by the API-bound assets: fetch days of walks into the lake, resumably, with metadata."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta, timezone
+
+import dagster as dg
+import polars as pl
+
+from ...lib import archive
+from ...lib.harvest import Harvested, harvest
+from ...lib.lake import Lake
+from ...lib.pncp import Exchange, PncpClient
+from ...lib.pncp.errors import FetchFailed
+from ..io_managers import _days
+
+RESUME_MAX_AGE = timedelta(hours=24)
+
+# (client, day) -> (walks, exchanges already made that belong in the archive)
+Planner = Callable[[PncpClient, date], Awaitable[tuple[list, list[Exchange]]]]
+
+
+def _known(lake: Lake, table: str, day: date, log) -> dict[str, Exchange]:
+    pending = lake.scan_pending(table, day)
+    if pending is None:
+        return {}
+    frame = pending.collect()
+    oldest = frame["collected_at"].min()
+    if oldest is not None and oldest < datetime.now(timezone.utc) - RESUME_MAX_AGE:
+        log.info(f"{table} {day}: discarding {len(frame)} pending pages older than {RESUME_MAX_AGE}")
+        lake.clear_pending(table, day)
+        return {}
+    log.info(f"{table} {day}: resuming, {len(frame)} pages already archived by an interrupted attempt")
+    return archive.exchanges(frame.unique("request_id", keep="last"))
+
+
+def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner) -> pl.LazyFrame:
+    """Archive every day of the run's partition window; returns the archive rows for the IO manager."""
+    table = "/".join(context.asset_key.path)
+    days = _days(context.partition_time_window)
+    totals = Harvested()
+
+    async def run() -> None:
+        async with client:
+            for day in days:
+                known = _known(lake, table, day, context.log)
+                walks, extra = await plan(client, day)
+
+                def report(done: int, expected: int, day=day) -> None:
+                    context.log.info(f"{table} {day}: {done}/{expected} pages")
+
+                try:
+                    got = await harvest(client, walks, day, lambda f, day=day: lake.write_pending(table, day, f),
+                                        known=known, extra=extra, progress=report)
+                except FetchFailed as e:
+                    raise dg.Failure(
+                        description=(f"{table} {day}: PNCP failed; {e.done} pages of this attempt are archived as "
+                                     f"pending and a re-execution resumes from them. Causes: {e}"),
+                        metadata={"stats": dg.MetadataValue.json(client.stats.as_metadata())},
+                    ) from e
+                for field in ("fetched", "resumed", "records", "payload_bytes"):
+                    setattr(totals, field, getattr(totals, field) + getattr(got, field))
+
+    asyncio.run(run())
+    frames = []
+    for day in days:
+        pending = lake.scan_pending(table, day)
+        frames.append(pending.unique("request_id", keep="last") if pending is not None
+                      else archive.frame([]).lazy().with_columns(pl.lit(day).alias("partition_date")))
+    result = pl.concat(frames, how="vertical_relaxed").select(list(archive.SCHEMA))
+    summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
+                                               json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
+    stats = client.stats.as_metadata()
+    context.add_output_metadata({
+        "days": len(days),
+        "requests": int(summary["requests"].sum()),
+        "requests_fetched": totals.fetched,
+        "requests_resumed": totals.resumed,
+        "records": int(summary["records"].sum()),
+        "payload_bytes": int(summary["json_bytes"].sum()),
+        "api_latency_p50_s": stats["latency_p50_s"],
+        "api_latency_p95_s": stats["latency_p95_s"],
+        "retries": stats["retries"],
+        "rate_limited_429": stats["rate_limited_429"],
+        "by_endpoint": dg.MetadataValue.md(markdown(summary)),
+        "preview": dg.MetadataValue.md(_preview(result)),
+    })
+    return result
+
+
+def _preview(result: pl.LazyFrame, n: int = 5) -> str:
+    head = result.select("partition_date", "endpoint", "params", "http_status", "records", "payload_sha256").head(n).collect()
+    return markdown(head)
+
+
+def markdown(frame: pl.DataFrame) -> str:
+    cols = frame.columns
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in frame.iter_rows():
+        lines.append("| " + " | ".join("" if v is None else str(v).replace("|", "\\|")[:80] for v in row) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,85 @@
+"""The DuckDB warehouse: one file, schemas by layer, able to read the lake (local or S3)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import duckdb
+
+from .lake import Lake, S3Settings
+
+RAW_TABLES_GLOB = "raw/*"
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def configure_s3(con: duckdb.DuckDBPyConnection, s3: S3Settings, extension_dir: str) -> None:
+    """Load httpfs from its wheel and point DuckDB at the S3 endpoint (no credentials printed)."""
+    import duckdb_extensions
+
+    Path(extension_dir).mkdir(parents=True, exist_ok=True)
+    con.execute(f"SET extension_directory = {_sql_str(extension_dir)}")
+    duckdb_extensions.import_extension("httpfs", con=con)
+    parts = ["TYPE s3", "URL_STYLE 'path'"]
+    if s3.endpoint_url:
+        url = urlparse(s3.endpoint_url)
+        parts += [f"ENDPOINT {_sql_str(url.netloc)}", f"USE_SSL {'true' if url.scheme == 'https' else 'false'}"]
+    if s3.access_key_id:
+        parts += [f"KEY_ID {_sql_str(s3.access_key_id)}", f"SECRET {_sql_str(s3.secret_access_key or '')}"]
+    parts.append(f"REGION {_sql_str(s3.region or 'us-east-1')}")
+    con.execute(f"CREATE OR REPLACE TEMPORARY SECRET baliza_lake ({', '.join(parts)})")
+
+
+@contextlib.contextmanager
+def connect(path: str, lake: Lake | None = None, s3: S3Settings | None = None, read_only: bool = False,
+            lock_wait_s: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, waiting for another process's write lock to clear."""
+    if not read_only:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + lock_wait_s
+    delay = 0.2
+    while True:
+        try:
+            con = duckdb.connect(path, read_only=read_only)
+            break
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+    try:
+        if lake is not None and lake.is_s3:
+            configure_s3(con, s3 or S3Settings(), os.path.join(os.path.dirname(os.path.abspath(path)), ".duckdb_extensions"))
+        yield con
+    finally:
+        con.close()
+
+
+def refresh_raw_view(con: duckdb.DuckDBPyConnection, lake: Lake) -> bool:
+    """``raw.api_requests``: every archived request of every raw table, read from the lake.
+
+    ``raw.payload(sha256)`` returns an archived payload as text. False while the lake holds no raw data.
+    """
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    try:
+        con.execute(f"""
+            CREATE OR REPLACE VIEW raw.api_requests AS
+            SELECT * EXCLUDE (date) FROM read_parquet({_sql_str(lake.glob(RAW_TABLES_GLOB))},
+                                                      hive_partitioning = true, union_by_name = true)
+        """)
+    except duckdb.IOException as e:
+        if "No files found" in str(e):
+            return False
+        raise
+    con.execute("""
+        CREATE OR REPLACE MACRO raw.payload(sha) AS
+        (SELECT decode(payload) FROM raw.api_requests WHERE payload_sha256 = sha LIMIT 1)
+    """)
+    return True
