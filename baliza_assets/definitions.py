@@ -8,7 +8,9 @@ from .defs.raw import assets as raw
 from .defs.resources import resources_from_env
 from .defs.staging import assets as staging
 
+ASSETS = dg.load_assets_from_modules([raw, details, staging, marts])
+
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([raw, details, staging, marts]),
+    assets=ASSETS,
     resources=resources_from_env(),
 )

@@ -35,6 +35,8 @@ class PncpResource(dg.ConfigurableResource):
     consulta_concurrency: int = 6
     detail_concurrency: int = 8
     read_timeout: float = 60.0
+    max_attempts: int = 6
+    time_scale: float = 1.0  # multiplies every wait and timeout (for a sandbox with scaled latency)
 
     def client_config(self) -> ClientConfig:
         return ClientConfig(
@@ -43,7 +45,8 @@ class PncpResource(dg.ConfigurableResource):
             consulta_concurrency=self.consulta_concurrency,
             detail_concurrency=self.detail_concurrency,
             read_timeout=self.read_timeout,
-        )
+            max_attempts=self.max_attempts,
+        ).scaled(self.time_scale)
 
     def client(self) -> PncpClient:
         return PncpClient(self.client_config())
@@ -89,6 +92,7 @@ def pncp_from_env() -> PncpResource:
         consulta_concurrency=int(os.environ.get("PNCP_CONSULTA_CONCURRENCY", "6")),
         detail_concurrency=int(os.environ.get("PNCP_DETAIL_CONCURRENCY", "8")),
         read_timeout=float(os.environ.get("PNCP_READ_TIMEOUT", "60")),
+        time_scale=float(os.environ.get("PNCP_TIME_SCALE", "1")),
     )
 
 

@@ -92,7 +92,7 @@ def _decode(entity: Entity, payloads: pl.DataFrame) -> pl.DataFrame:
     dtype = pl.Struct({"data": pl.List(rec)}) if entity.envelope else pl.List(rec)
     doc = pl.col("payload").cast(pl.String).str.json_decode(dtype)
     frame = payloads.select(*PROVENANCE, "context", rec=doc.struct.field("data") if entity.envelope else doc)
-    return frame.explode("rec").filter(pl.col("rec").is_not_null())
+    return frame.explode("rec", empty_as_null=True).filter(pl.col("rec").is_not_null())
 
 
 def build(entity: Entity, archived: pl.DataFrame, chunk_payloads: int = 2000) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -1,0 +1,93 @@
+"""Run the asset graph against a sandbox, with a real Dagster instance, lake and DuckDB file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_duckdb_polars import DuckDBPolarsIOManager
+
+from baliza_assets.defs.io_managers import LakeIOManager
+from baliza_assets.defs.resources import LakeResource, PncpResource, WarehouseResource
+from baliza_assets.definitions import ASSETS
+from baliza_assets.lib import warehouse
+from baliza_assets.sandbox import World
+
+
+def resources(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -> dict:
+    lake_res = LakeResource(
+        location=lake or str(root / "lake"),
+        aws_endpoint_url=s3.endpoint_url if s3 else None,
+        aws_access_key_id=s3.access_key_id if s3 else None,
+        aws_secret_access_key=s3.secret_access_key if s3 else None,
+        aws_region=s3.region if s3 else None,
+    )
+    db = str(root / "baliza.duckdb")
+    return {
+        "pncp": PncpResource(consulta_url=endpoints.consulta, detail_url=endpoints.detail,
+                             **{"time_scale": 0.01, "read_timeout": 100.0, **pncp}),
+        "lake": lake_res,
+        "warehouse": WarehouseResource(path=db, lake=lake_res),
+        "lake_io_manager": LakeIOManager(lake=lake_res),
+        "io_manager": DuckDBPolarsIOManager(database=db),
+    }
+
+
+def materialize(res: dict, instance, day: date | None = None, last: date | None = None, selection=None,
+                raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+    tags = {}
+    if last is not None:
+        tags = {"dagster/asset_partition_range_start": day.isoformat(),
+                "dagster/asset_partition_range_end": last.isoformat()}
+        day = None
+    return dg.materialize(ASSETS, partition_key=day.isoformat() if day else None, resources=res, instance=instance,
+                          selection=selection, tags=tags, raise_on_error=raise_on_error)
+
+
+def truth(world: World, day: date) -> dict[str, set]:
+    """The sandbox's ground truth for a day: natural keys per staging table."""
+    compras = world.published("contratacoes", day)
+    return {
+        "contratacoes": {c["numeroControlePNCP"] for c in compras},
+        "contratos": {c["numeroControlePNCP"] for c in world.published("contratos", day)},
+        "atas": {a["numeroControlePNCPAta"] for a in world.updated("atas", day)},
+        "itens": {(c["numeroControlePNCP"], i["numeroItem"]) for c in compras for i in world.itens(c)},
+        "arquivos": {(c["numeroControlePNCP"], a["sequencialDocumento"]) for c in compras for a in world.arquivos(c)},
+    }
+
+
+KEY_SQL = {
+    "contratacoes": "numero_controle_pncp", "contratos": "numero_controle_pncp", "atas": "numero_controle_pncp_ata",
+    "itens": "numero_controle_pncp_compra, numero_item", "arquivos": "numero_controle_pncp_compra, sequencial_documento",
+}
+
+
+def staged(db: Path | str, day: date) -> dict[str, Counter]:
+    """Natural keys per staging table for a day, counted (a count above 1 is a duplicate)."""
+    out = {}
+    with warehouse.connect(str(db), read_only=True) as con:
+        for table, key in KEY_SQL.items():
+            rows = con.execute(f"SELECT {key} FROM staging.{table} WHERE partition_date = ?", [day]).fetchall()
+            out[table] = Counter(r[0] if len(r) == 1 else tuple(r) for r in rows)
+    return out
+
+
+def assert_day_matches(world: World, db, day: date) -> dict[str, int]:
+    expected, got = truth(world, day), staged(db, day)
+    for table, keys in expected.items():
+        dups = {k: n for k, n in got[table].items() if n > 1}
+        assert not dups, f"staging.{table} {day}: duplicated keys {list(dups)[:3]}"
+        missing, extra = keys - set(got[table]), set(got[table]) - keys
+        assert not missing and not extra, f"staging.{table} {day}: {len(missing)} missing, {len(extra)} unexpected"
+    return {t: len(k) for t, k in expected.items()}
+
+
+def query(db, sql: str, params=None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

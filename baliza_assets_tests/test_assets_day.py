@@ -1,0 +1,84 @@
+"""A whole day materialized through Dagster against the sandbox over loopback."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dagster as dg
+import pytest
+
+from baliza_assets.lib.lake import Lake
+from baliza_assets.sandbox import Sandbox, profile
+
+from .conftest import DAY
+from .pipeline import assert_day_matches, materialize, query, resources
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as inst:
+        yield inst
+
+
+def _materializations(result: dg.ExecuteInProcessResult) -> dict[str, dict]:
+    return {ev.asset_key.to_user_string(): ev.step_materialization_data.materialization.metadata
+            for ev in result.get_asset_materialization_events()}
+
+
+def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
+    sandbox = Sandbox(world, profile("none"))
+    with serve(sandbox) as ep:
+        result = materialize(resources(ep, tmp_path), instance, DAY)
+    assert result.success
+    counts = assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
+    assert counts["contratacoes"] > 30 and counts["itens"] > counts["contratacoes"]
+
+    meta = _materializations(result)
+    raw = meta["raw/contratacoes"]
+    for key in ("requests", "records", "payload_bytes", "compressed_bytes", "api_latency_p50_s",
+                "api_latency_p95_s", "retries", "rate_limited_429", "preview"):
+        assert key in raw, f"raw/contratacoes metadata lacks {key}"
+    assert raw["records"].value == counts["contratacoes"] + 19  # + the modalidades table
+    assert 0 < raw["compressed_bytes"].value < raw["payload_bytes"].value
+    assert meta["staging/itens"]["dagster/row_count"].value == counts["itens"]
+    assert meta["staging/itens"]["rejected_rows"].value == 0
+
+    # raw.api_requests holds every request, and a payload reads back by its sha256.
+    db = tmp_path / "baliza.duckdb"
+    served = sum(n for (api, status), n in sandbox.stats.requests.items())
+    assert query(db, "SELECT count(*) FROM raw.api_requests")[0][0] == served
+    sha, = query(db, "SELECT payload_sha256 FROM raw.api_requests WHERE endpoint = 'contratos_publicacao'")[0]
+    text, = query(db, "SELECT raw.payload(?)", [sha])[0]
+    assert hashlib.sha256(text.encode()).hexdigest() == sha
+
+    marts = dict(query(db, "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'marts'"))
+    assert set(marts) == {"daily_spend", "item_price_references", "supplier_profiles", "buyer_profiles"}
+    spent, = query(db, "SELECT sum(contratacoes) FROM marts.daily_spend WHERE data = ?", [DAY])[0]
+    assert spent == counts["contratacoes"]
+
+
+def test_rematerializing_replaces_the_partition(world, serve, tmp_path, instance):
+    with serve(Sandbox(world, profile("none"))) as ep:
+        res = resources(ep, tmp_path)
+        assert materialize(res, instance, DAY).success
+        before = query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM raw.api_requests")[0][0]
+        assert materialize(res, instance, DAY).success
+    db = tmp_path / "baliza.duckdb"
+    assert_day_matches(world, db, DAY)
+    assert query(db, "SELECT count(*) FROM raw.api_requests")[0][0] == before
+    assert query(db, "SELECT count(*) - count(DISTINCT request_id) FROM raw.api_requests")[0][0] == 0
+    lake = Lake(str(tmp_path / "lake"))
+    assert lake.days("raw/itens") == [DAY]
+    assert not lake.store.list("_pending/")
+
+
+def test_whole_day_with_faults(world, serve, tmp_path, instance):
+    sandbox = Sandbox(world, profile("flaky", 0.01))
+    with serve(sandbox) as ep:
+        result = materialize(resources(ep, tmp_path), instance, DAY)
+    assert result.success
+    assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
+    errors = sum(n for (api, status), n in sandbox.stats.requests.items() if status >= 400)
+    assert errors > 0, "the fault profile never fired"
+    meta = _materializations(result)
+    assert sum(meta[k]["retries"].value for k in ("raw/contratacoes", "raw/itens", "raw/arquivos")) > 0
