@@ -8,9 +8,8 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_duckdb_polars import DuckDBPolarsIOManager
 
-from baliza_assets.defs.io_managers import LakeIOManager
+from baliza_assets.defs.io_managers import LakeIOManager, WarehouseIOManager
 from baliza_assets.defs.resources import LakeResource, PncpResource, WarehouseResource
 from baliza_assets.definitions import ASSETS
 from baliza_assets.lib import warehouse
@@ -32,7 +31,7 @@ def resources(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -
         "lake": lake_res,
         "warehouse": WarehouseResource(path=db, lake=lake_res),
         "lake_io_manager": LakeIOManager(lake=lake_res),
-        "io_manager": DuckDBPolarsIOManager(database=db),
+        "io_manager": WarehouseIOManager(database=db),
     }
 
 

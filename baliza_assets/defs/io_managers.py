@@ -5,6 +5,9 @@ from datetime import date, timedelta
 
 import dagster as dg
 import polars as pl
+from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
+from dagster_duckdb import DuckDBIOManager
+from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
 from .resources import LakeResource
 
@@ -45,3 +48,59 @@ class LakeIOManager(dg.ConfigurableIOManager):
     def load_input(self, context: dg.InputContext) -> pl.LazyFrame:
         lake, table = self.lake.lake(), "/".join(context.asset_key.path)
         return lake.scan(table, _days(context.asset_partitions_time_window))
+
+
+class DayFrames:
+    """A result too large to hold at once: one lazy frame per day, written one day at a time.
+
+    ``cleanup`` runs once every day has been written (e.g. to remove the spill files behind the frames).
+    """
+
+    def __init__(self, parts: list[pl.LazyFrame], cleanup=None):
+        self.parts, self.cleanup = parts, cleanup
+
+
+class DayFramesTypeHandler(DbTypeHandler[DayFrames]):
+    def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: DayFrames, connection):
+        table = f"{table_slice.schema}.{table_slice.table}"
+        rows, schema = 0, None
+        try:
+            for part in obj.parts:
+                frame = part.collect()
+                schema = schema or frame.schema
+                if frame.is_empty():
+                    continue
+                arrow = frame.to_arrow()
+                connection.register("_day_frame", arrow)
+                connection.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM _day_frame LIMIT 0")
+                connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _day_frame")
+                connection.unregister("_day_frame")
+                rows += len(frame)
+        finally:
+            if obj.cleanup:
+                obj.cleanup()
+        meta = {"dagster/row_count": rows}
+        if schema is not None:
+            meta["dagster/column_schema"] = dg.TableSchema(
+                columns=[dg.TableColumn(name, str(dtype)) for name, dtype in schema.items()])
+        return meta
+
+    def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> DayFrames:
+        frame = DuckDBPolarsTypeHandler().load_input(context, table_slice, connection)
+        return DayFrames([frame.lazy()])
+
+    @property
+    def supported_types(self):
+        return [DayFrames]
+
+
+class WarehouseIOManager(DuckDBIOManager):
+    """Polars frames (or DayFrames) to DuckDB tables, schema from the key prefix; partitions replaced."""
+
+    @staticmethod
+    def type_handlers():
+        return [DuckDBPolarsTypeHandler(), DayFramesTypeHandler()]
+
+    @staticmethod
+    def default_load_type():
+        return pl.DataFrame

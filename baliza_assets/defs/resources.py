@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 import dagster as dg
 import duckdb
-from dagster_duckdb_polars import DuckDBPolarsIOManager
 
 from ..lib import warehouse
 from ..lib.lake import Lake, S3Settings
@@ -111,7 +110,7 @@ def duckdb_path_from_env() -> str:
 
 
 def resources_from_env() -> dict:
-    from .io_managers import LakeIOManager
+    from .io_managers import LakeIOManager, WarehouseIOManager
 
     lake = lake_from_env()
     path = duckdb_path_from_env()
@@ -120,5 +119,5 @@ def resources_from_env() -> dict:
         "lake": lake,
         "warehouse": WarehouseResource(path=path, lake=lake),
         "lake_io_manager": LakeIOManager(lake=lake),
-        "io_manager": DuckDBPolarsIOManager(database=path),
+        "io_manager": WarehouseIOManager(database=path),
     }

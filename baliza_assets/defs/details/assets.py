@@ -7,8 +7,7 @@ import polars as pl
 from ...lib import archive
 from ...lib.pncp import CompraRef
 from ...lib.pncp.errors import InvalidValue
-from ..partitions import daily
-from ..raw.assets import API_BACKFILL
+from ..partitions import RANGE_IN_ONE_RUN, daily
 from ..raw.fetch import fetch_days
 from ..resources import LakeResource, PncpResource
 
@@ -17,7 +16,7 @@ DETAILS = dict(
     partitions_def=daily,
     io_manager_key="lake_io_manager",
     pool="pncp_detail",
-    backfill_policy=API_BACKFILL,
+    backfill_policy=RANGE_IN_ONE_RUN,
     kinds={"polars", "parquet"},
     ins={"contratacoes": dg.AssetIn(key=["raw", "contratacoes"])},
 )

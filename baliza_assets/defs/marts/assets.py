@@ -4,7 +4,7 @@
 import dagster as dg
 
 from ..io_managers import _days
-from ..partitions import daily
+from ..partitions import RANGE_IN_ONE_RUN, daily
 from ..raw.fetch import markdown
 from ..resources import WarehouseResource
 from . import sql
@@ -19,7 +19,7 @@ def _table_metadata(con, table: str) -> dict:
 
 
 @dg.asset(key=["marts", "daily_spend"], partitions_def=daily, deps=[["staging", "contratacoes"]],
-          backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=7), **MARTS)
+          backfill_policy=RANGE_IN_ONE_RUN, **MARTS)
 def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Daily spend: per publication day x UF (of the buying unit) x modalidade x esfera (F federal,
     E estadual, M municipal, D distrital): number of contratações, the sum of their estimated values

@@ -5,18 +5,16 @@ import dagster as dg
 import polars as pl
 
 from ...lib.pncp import endpoints as E
-from ..partitions import daily
+from ..partitions import RANGE_IN_ONE_RUN, daily
 from ..resources import LakeResource, PncpResource
 from .fetch import fetch_days
-
-API_BACKFILL = dg.BackfillPolicy.multi_run(max_partitions_per_run=7)
 
 RAW = dict(
     group_name="raw",
     partitions_def=daily,
     io_manager_key="lake_io_manager",
     pool="pncp_consulta",
-    backfill_policy=API_BACKFILL,
+    backfill_policy=RANGE_IN_ONE_RUN,
     kinds={"polars", "parquet"},
 )
 

@@ -1,18 +1,18 @@
 """Staging layer (DuckDB): typed, trimmed, deduplicated records, each with the sha256 of its payload."""
 
+import shutil
+import tempfile
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
 from ...lib import staging as S
 from ...lib.warehouse import refresh_raw_view
-from ..io_managers import _days
-from ..partitions import daily
+from ..io_managers import DayFrames, _days
+from ..partitions import RANGE_IN_ONE_RUN, daily
 from ..raw.fetch import markdown
 from ..resources import LakeResource, WarehouseResource
-
-SOURCES = {"contratacoes": "contratacoes", "contratos": "contratos", "atas": "atas", "itens": "itens",
-           "arquivos": "arquivos"}
 
 DOCS = {
     "contratacoes": "Contratações (compras) published that day, one row per numeroControlePNCP: órgão, unidade, "
@@ -34,7 +34,7 @@ def _write_rejects(con, entity: str, days, rejects: pl.DataFrame) -> None:
                 [entity, days[0], days[-1]])
     if len(rejects):
         con.register("_rejects", rejects.to_arrow())
-        con.execute("INSERT INTO staging.rejects SELECT * FROM _rejects")
+        con.execute("INSERT INTO staging.rejects BY NAME SELECT * FROM _rejects")
         con.unregister("_rejects")
 
 
@@ -46,39 +46,41 @@ def _staging_asset(name: str):
         description=DOCS[name] + " Rows whose values cannot be typed go to staging.rejects with the reason.",
         group_name="staging",
         partitions_def=daily,
-        ins={"raw": dg.AssetIn(key=["raw", SOURCES[name]])},
+        ins={"raw": dg.AssetIn(key=["raw", name])},
         metadata={"partition_expr": "partition_date"},
         pool="duckdb_writer",
-        backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=7),
+        backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb"},
     )
     def _asset(context: dg.AssetExecutionContext, raw: pl.LazyFrame, warehouse: WarehouseResource,
-               lake: LakeResource) -> pl.DataFrame:
+               lake: LakeResource) -> DayFrames:
         days = _days(context.partition_time_window)
-        goods, rejects = [], []
-        for day in days:
-            good, bad = S.build(entity, raw.filter(pl.col("partition_date") == day).collect())
-            goods.append(good)
-            rejects.append(bad)
-        good, bad = pl.concat(goods), pl.concat(rejects)
-        with warehouse.connect() as con:
-            _write_rejects(con, name, days, bad)
-            refresh_raw_view(con, lake.lake())
-            if not len(good):  # the IO manager skips empty frames: clear the days here so the run still replaces them
-                exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging' "
-                                     "AND table_name = ?", [name]).fetchone()[0]
-                if exists:
-                    con.execute(f"DELETE FROM staging.{name} WHERE partition_date BETWEEN ? AND ?", [days[0], days[-1]])
+        spill = Path(tempfile.mkdtemp(prefix=f"baliza-staging-{name}-"))
+        parts, rejects, rows, payloads, preview = [], [], 0, 0, None
+        try:
+            for day in days:  # one day in memory at a time; each typed day is spilled to Parquet
+                good, bad = S.build(entity, raw.filter(pl.col("partition_date") == day).collect())
+                good.write_parquet(spill / f"{day}.parquet")
+                parts.append(pl.scan_parquet(spill / f"{day}.parquet"))
+                rejects.append(bad)
+                rows, payloads = rows + len(good), payloads + good["payload_sha256"].n_unique()
+                preview = preview if preview is not None and len(preview) else good.head(5)
+            bad = pl.concat(rejects)
+            with warehouse.connect() as con:
+                _write_rejects(con, name, days, bad)
+                refresh_raw_view(con, lake.lake())
+        except BaseException:
+            shutil.rmtree(spill, ignore_errors=True)
+            raise
         if len(bad):
             context.log.warning(f"staging/{name}: {len(bad)} records rejected, see staging.rejects: "
                                 + "; ".join(bad["reason"].head(3).to_list()))
         context.add_output_metadata({
-            "dagster/row_count": len(good),
             "rejected_rows": len(bad),
-            "distinct_payloads": good["payload_sha256"].n_unique(),
-            "preview": dg.MetadataValue.md(markdown(good.head(5).select(good.columns[:8]))),
+            "distinct_payloads": payloads,
+            "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
         })
-        return good
+        return DayFrames(parts, cleanup=lambda: shutil.rmtree(spill, ignore_errors=True))
 
     return _asset
 
