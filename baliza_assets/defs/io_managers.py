@@ -17,6 +17,16 @@ def _days(window: dg.TimeWindow) -> list[date]:
     return [first + timedelta(days=i) for i in range((end - first).days)]
 
 
+class DayFrames:
+    """A result too large to hold at once: one lazy frame per day, written one day at a time.
+
+    ``cleanup`` runs once every day has been written (e.g. to remove the spill files behind the frames).
+    """
+
+    def __init__(self, parts: dict[date, pl.LazyFrame], cleanup=None):
+        self.parts, self.cleanup = parts, cleanup
+
+
 class LakeIOManager(dg.ConfigurableIOManager):
     """Writes each day of a frame (column ``partition_date``) to ``<lake>/<asset key>/date=<day>/``.
 
@@ -26,18 +36,26 @@ class LakeIOManager(dg.ConfigurableIOManager):
 
     lake: LakeResource
 
-    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | pl.LazyFrame) -> None:
+    def handle_output(self, context: dg.OutputContext, obj: "pl.DataFrame | pl.LazyFrame | DayFrames") -> None:
         if obj is None:
             return
         if not context.has_asset_partitions:
             raise dg.Failure(f"{context.asset_key.to_user_string()}: the lake only stores daily partitions")
         lake, table = self.lake.lake(), "/".join(context.asset_key.path)
-        lazy = obj.lazy()
+        days = _days(context.asset_partitions_time_window)
         written = rows = 0
-        for day in _days(context.asset_partitions_time_window):
-            frame = lazy.filter(pl.col("partition_date") == day).collect()
-            written += lake.write(table, day, frame)
-            rows += len(frame)
+        try:
+            for day in days:
+                if isinstance(obj, DayFrames):
+                    frame = obj.parts[day].collect()
+                else:
+                    frame = obj.lazy().filter(pl.col("partition_date") == day).collect()
+                written += lake.write(table, day, frame)
+                rows += len(frame)
+        finally:
+            if isinstance(obj, DayFrames) and obj.cleanup:
+                obj.cleanup()
+        for day in days:  # only now is every day of the run complete
             lake.clear_pending(table, day)
         context.add_output_metadata({
             "lake_uri": dg.MetadataValue.text(lake.uri(table)),
@@ -50,22 +68,12 @@ class LakeIOManager(dg.ConfigurableIOManager):
         return lake.scan(table, _days(context.asset_partitions_time_window))
 
 
-class DayFrames:
-    """A result too large to hold at once: one lazy frame per day, written one day at a time.
-
-    ``cleanup`` runs once every day has been written (e.g. to remove the spill files behind the frames).
-    """
-
-    def __init__(self, parts: list[pl.LazyFrame], cleanup=None):
-        self.parts, self.cleanup = parts, cleanup
-
-
 class DayFramesTypeHandler(DbTypeHandler[DayFrames]):
     def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: DayFrames, connection):
         table = f"{table_slice.schema}.{table_slice.table}"
         rows, schema = 0, None
         try:
-            for part in obj.parts:
+            for part in obj.parts.values():
                 frame = part.collect()
                 schema = schema or frame.schema
                 if frame.is_empty():
@@ -87,7 +95,8 @@ class DayFramesTypeHandler(DbTypeHandler[DayFrames]):
 
     def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> DayFrames:
         frame = DuckDBPolarsTypeHandler().load_input(context, table_slice, connection)
-        return DayFrames([frame.lazy()])
+        days = sorted(set(frame["partition_date"].to_list())) if "partition_date" in frame.columns else []
+        return DayFrames({d: frame.lazy().filter(pl.col("partition_date") == d) for d in days})
 
     @property
     def supported_types(self):

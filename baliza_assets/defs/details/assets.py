@@ -7,6 +7,7 @@ import polars as pl
 from ...lib import archive
 from ...lib.pncp import CompraRef
 from ...lib.pncp.errors import InvalidValue
+from ..io_managers import DayFrames
 from ..partitions import RANGE_IN_ONE_RUN, daily
 from ..raw.fetch import fetch_days
 from ..resources import LakeResource, PncpResource
@@ -38,7 +39,7 @@ def _compras(context: dg.AssetExecutionContext, contratacoes: pl.LazyFrame, day)
 def _detail_asset(kind: str, doc: str):
     @dg.asset(key=["raw", kind], description=doc, **DETAILS)
     def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource,
-               contratacoes: pl.LazyFrame) -> pl.LazyFrame:
+               contratacoes: pl.LazyFrame) -> DayFrames:
         async def plan(client, day):
             return client.detail_walks(_compras(context, contratacoes, day), kinds=(kind,)), []
 

@@ -5,6 +5,7 @@ import dagster as dg
 import polars as pl
 
 from ...lib.pncp import endpoints as E
+from ..io_managers import DayFrames
 from ..partitions import RANGE_IN_ONE_RUN, daily
 from ..resources import LakeResource, PncpResource
 from .fetch import fetch_days
@@ -20,7 +21,7 @@ RAW = dict(
 
 
 @dg.asset(key=["raw", "contratacoes"], **RAW)
-def raw_contratacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> pl.LazyFrame:
+def raw_contratacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> DayFrames:
     """Contratações published each day, every modalidade (one listing per code of the official
     `/v1/modalidades` table, which is archived too): one row per HTTP request with its params,
     status, ETag, page counters and the verbatim payload (zstd in Parquet)."""
@@ -33,7 +34,7 @@ def raw_contratacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake
 
 
 @dg.asset(key=["raw", "contratos"], **RAW)
-def raw_contratos(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> pl.LazyFrame:
+def raw_contratos(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> DayFrames:
     """Contratos published each day (`/v1/contratos`), one row per HTTP request, payload verbatim."""
 
     async def plan(client, day):
@@ -43,7 +44,7 @@ def raw_contratos(context: dg.AssetExecutionContext, pncp: PncpResource, lake: L
 
 
 @dg.asset(key=["raw", "atas"], **RAW)
-def raw_atas(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> pl.LazyFrame:
+def raw_atas(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> DayFrames:
     """Atas de registro de preço updated each day (`/v1/atas/atualizacao`; `/v1/atas` filters by
     vigência and returns ~400k rows for any day), one row per HTTP request, payload verbatim."""
 

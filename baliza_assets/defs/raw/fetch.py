@@ -14,7 +14,7 @@ from ...lib.harvest import Harvested, harvest
 from ...lib.lake import Lake
 from ...lib.pncp import Exchange, PncpClient
 from ...lib.pncp.errors import FetchFailed
-from ..io_managers import _days
+from ..io_managers import DayFrames, _days
 
 RESUME_MAX_AGE = timedelta(hours=24)
 
@@ -36,7 +36,7 @@ def _known(lake: Lake, table: str, day: date, log) -> dict[str, Exchange]:
     return archive.exchanges(frame.unique("request_id", keep="last"))
 
 
-def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner) -> pl.LazyFrame:
+def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner) -> DayFrames:
     """Archive every day of the run's partition window; returns the archive rows for the IO manager."""
     table = "/".join(context.asset_key.path)
     days = _days(context.partition_time_window)
@@ -64,12 +64,12 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
                     setattr(totals, field, getattr(totals, field) + getattr(got, field))
 
     asyncio.run(run())
-    frames = []
+    parts = {}
     for day in days:
         pending = lake.scan_pending(table, day)
-        frames.append(pending.unique("request_id", keep="last") if pending is not None
-                      else archive.frame([]).lazy().with_columns(pl.lit(day).alias("partition_date")))
-    result = pl.concat(frames, how="vertical_relaxed").select(list(archive.SCHEMA))
+        parts[day] = (pending.unique("request_id", keep="last", maintain_order=True).select(list(archive.SCHEMA))
+                      if pending is not None else archive.frame([]).lazy())
+    result = pl.concat(list(parts.values()), how="vertical_relaxed")
     summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
                                                json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
     stats = client.stats.as_metadata()
@@ -87,7 +87,7 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
         "by_endpoint": dg.MetadataValue.md(markdown(summary)),
         "preview": dg.MetadataValue.md(_preview(result)),
     })
-    return result
+    return DayFrames(parts)
 
 
 def _preview(result: pl.LazyFrame, n: int = 5) -> str:

@@ -56,12 +56,12 @@ def _staging_asset(name: str):
                lake: LakeResource) -> DayFrames:
         days = _days(context.partition_time_window)
         spill = Path(tempfile.mkdtemp(prefix=f"baliza-staging-{name}-"))
-        parts, rejects, rows, payloads, preview = [], [], 0, 0, None
+        parts, rejects, rows, payloads, preview = {}, [], 0, 0, None
         try:
             for day in days:  # one day in memory at a time; each typed day is spilled to Parquet
                 good, bad = S.build(entity, raw.filter(pl.col("partition_date") == day).collect())
                 good.write_parquet(spill / f"{day}.parquet")
-                parts.append(pl.scan_parquet(spill / f"{day}.parquet"))
+                parts[day] = pl.scan_parquet(spill / f"{day}.parquet")
                 rejects.append(bad)
                 rows, payloads = rows + len(good), payloads + good["payload_sha256"].n_unique()
                 preview = preview if preview is not None and len(preview) else good.head(5)
