@@ -76,7 +76,7 @@ def _typed(col: Col, raw: pl.Expr) -> pl.Expr:
     if col.kind == "int":
         return raw.cast(pl.Int64, strict=False)
     if col.kind == "dec":
-        return raw.cast(pl.Float64, strict=False).cast(DECIMAL, strict=False)
+        return raw.cast(DECIMAL, strict=False)
     if col.kind == "bool":
         return pl.when(raw == "true").then(True).when(raw == "false").then(False).otherwise(None)
     if col.kind == "date":

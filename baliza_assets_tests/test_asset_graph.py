@@ -1,0 +1,49 @@
+"""A snapshot of the asset graph: any change to keys, groups, deps, partitions, policies or pools
+shows up in review. Regenerate with BALIZA_UPDATE_SNAPSHOTS=1 after a deliberate change."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from baliza_assets.definitions import defs
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
+
+
+def graph() -> dict:
+    repo = defs.get_repository_def()
+    graph = repo.asset_graph
+    out = {}
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        spec = node.to_asset_spec() if hasattr(node, "to_asset_spec") else None
+        policy = node.backfill_policy
+        out[key.to_user_string()] = {
+            "group": node.group_name,
+            "deps": sorted(k.to_user_string() for k in node.parent_keys),
+            "partitions": (None if node.partitions_def is None else
+                           f"{type(node.partitions_def).__name__}({node.partitions_def.start.date()}, "
+                           f"{node.partitions_def.timezone})"),
+            "backfill_policy": None if policy is None else str(policy.policy_type.value),
+            "pool": node.pools and sorted(node.pools),
+            "kinds": sorted(spec.kinds) if spec else None,
+            "has_description": bool(node.description),
+        }
+    return out
+
+
+def test_asset_graph_matches_snapshot():
+    current = graph()
+    if os.environ.get("BALIZA_UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n")
+    expected = json.loads(SNAPSHOT.read_text())
+    assert current == expected, "the asset graph changed; review, then regenerate with BALIZA_UPDATE_SNAPSHOTS=1"
+
+
+def test_every_asset_is_documented_and_layered():
+    for key, node in graph().items():
+        assert node["has_description"], f"{key} has no docstring"
+        assert key.split("/")[0] in ("raw", "staging", "marts"), key
+        assert node["group"] in ("raw", "details", "staging", "marts"), key
