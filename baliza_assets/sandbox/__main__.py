@@ -21,7 +21,8 @@ from .world import PROFILES as VOLUME_PROFILES, World
 
 def build(args: argparse.Namespace) -> Sandbox:
     now = datetime.fromisoformat(args.now) if args.now else None
-    world = World(seed=args.seed, volume=args.volume, now=now)
+    volume = VOLUME_PROFILES[args.volume].scaled(args.volume_scale) if args.volume_scale != 1.0 else args.volume
+    world = World(seed=args.seed, volume=volume, now=now)
     return Sandbox(world, profile(args.faults, args.latency_scale))
 
 
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--seed", type=int, default=1)
     serve.add_argument("--volume", choices=sorted(VOLUME_PROFILES), default="small")
+    serve.add_argument("--volume-scale", type=float, default=1.0, help="multiply the volume profile's daily counts")
     serve.add_argument("--faults", choices=sorted(FAULT_PROFILES), default="none")
     serve.add_argument("--latency-scale", type=float, default=1.0, help="multiply every delay (0.01 = 100x faster)")
     serve.add_argument("--now", help="the sandbox clock, ISO timestamp in Brasília time (default: start of today)")
