@@ -1,10 +1,34 @@
 #!/usr/bin/env bash
-# Set up Baliza in .venv and fetch one whole PNCP day from the offline sandbox into data/raw.
+# Set up Baliza in .venv, start the offline PNCP sandbox on loopback, and materialize one whole day
+# (raw -> details -> staging -> marts) with Dagster into data/lake and data/baliza.duckdb.
 set -euo pipefail
 cd "$(dirname "$0")"
+DAY="${1:-2025-07-10}"
+PORT="${SANDBOX_PORT:-8765}"
+
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[dev]"
-.venv/bin/python -m baliza_assets.fetch_day "${1:-2025-07-10}"
+
+export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
+mkdir -p "$DAGSTER_HOME"
+[ -f "$DAGSTER_HOME/dagster.yaml" ] || cp deploy/local/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+
+# The sandbox's clock sits two days after DAY, with the real latency and faults 50x faster.
+NOW="$(.venv/bin/python -c "import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=2))" "$DAY")T00:00:00"
+.venv/bin/python -m baliza_assets.sandbox serve --port "$PORT" --volume small --faults real --latency-scale 0.02 \
+  --now "$NOW" 2> "$DAGSTER_HOME/sandbox.log" &
+SANDBOX=$!
+trap 'kill $SANDBOX 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  .venv/bin/python -c "import httpx,sys; httpx.get(sys.argv[1], timeout=1)" "http://127.0.0.1:$PORT/_sandbox/state" 2>/dev/null && break
+  sleep 0.1
+done
+
+export PNCP_CONSULTA_URL="http://127.0.0.1:$PORT/api/consulta" PNCP_DETAIL_URL="http://127.0.0.1:$PORT/api/pncp"
+export PNCP_TIME_SCALE=0.02
+.venv/bin/dagster asset materialize -m baliza_assets.definitions --select '*' --partition "$DAY" 2> "$DAGSTER_HOME/last_run.log" \
+  || { tail -40 "$DAGSTER_HOME/last_run.log"; exit 1; }
+.venv/bin/python -m baliza_assets.summary "$DAY"

@@ -31,7 +31,7 @@ def resources(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -
         "lake": lake_res,
         "warehouse": WarehouseResource(path=db, lake=lake_res),
         "lake_io_manager": LakeIOManager(lake=lake_res),
-        "io_manager": WarehouseIOManager(database=db),
+        "io_manager": WarehouseIOManager(database=db, connection_config={"memory_limit": "512MB"}),
     }
 
 

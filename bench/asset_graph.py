@@ -54,7 +54,7 @@ def _resources(root: Path, consulta: str = "http://127.0.0.1:9/none", detail: st
     return {"pncp": PncpResource(consulta_url=consulta, detail_url=detail, consulta_concurrency=12,
                                  detail_concurrency=16),
             "lake": lake, "warehouse": WarehouseResource(path=db, lake=lake),
-            "lake_io_manager": LakeIOManager(lake=lake), "io_manager": WarehouseIOManager(database=db)}
+            "lake_io_manager": LakeIOManager(lake=lake), "io_manager": WarehouseIOManager(database=db, connection_config={"memory_limit": "512MB"})}
 
 
 def child_day(args) -> dict:

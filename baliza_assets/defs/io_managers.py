@@ -46,12 +46,9 @@ class LakeIOManager(dg.ConfigurableIOManager):
         written = rows = 0
         try:
             for day in days:
-                if isinstance(obj, DayFrames):
-                    frame = obj.parts[day].collect()
-                else:
-                    frame = obj.lazy().filter(pl.col("partition_date") == day).collect()
-                written += lake.write(table, day, frame)
-                rows += len(frame)
+                part = obj.parts[day] if isinstance(obj, DayFrames) else obj.lazy().filter(pl.col("partition_date") == day)
+                written += lake.write(table, day, part)
+                rows += lake.scan(table, [day]).select(pl.len()).collect().item()
         finally:
             if isinstance(obj, DayFrames) and obj.cleanup:
                 obj.cleanup()
@@ -63,9 +60,11 @@ class LakeIOManager(dg.ConfigurableIOManager):
             "compressed_bytes": written,
         })
 
-    def load_input(self, context: dg.InputContext) -> pl.LazyFrame:
+    def load_input(self, context: dg.InputContext) -> "DayFrames":
         lake, table = self.lake.lake(), "/".join(context.asset_key.path)
-        return lake.scan(table, _days(context.asset_partitions_time_window))
+        days = _days(context.asset_partitions_time_window)
+        lake.scan(table, days)  # every day must be there: the error names the missing ones
+        return DayFrames({day: lake.scan(table, [day]) for day in days})
 
 
 class DayFramesTypeHandler(DbTypeHandler[DayFrames]):

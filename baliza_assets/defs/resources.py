@@ -6,6 +6,7 @@
 | PNCP_CONSULTA_CONCURRENCY / PNCP_DETAIL_CONCURRENCY / PNCP_READ_TIMEOUT | 6 / 8 / 60 |
 | BALIZA_DUCKDB_PATH | data/baliza.duckdb |
 | BALIZA_LAKE | data/lake (or s3://bucket/prefix) |
+| BALIZA_DUCKDB_MEMORY_LIMIT | 512MB |
 | AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION | unset (AWS defaults) |
 """
 
@@ -24,6 +25,7 @@ from ..lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
 
 DEFAULT_DUCKDB = "data/baliza.duckdb"
 DEFAULT_LAKE = "data/lake"
+DEFAULT_MEMORY_LIMIT = "512MB"  # DuckDB spills to disk beyond it; keeps a run's memory flat as the warehouse grows
 
 
 class PncpResource(dg.ConfigurableResource):
@@ -72,10 +74,12 @@ class WarehouseResource(dg.ConfigurableResource):
 
     path: str = DEFAULT_DUCKDB
     lake: LakeResource
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
 
     @contextlib.contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with warehouse.connect(self.path, self.lake.lake(), self.lake.s3_settings(), read_only=read_only) as con:
+        with warehouse.connect(self.path, self.lake.lake(), self.lake.s3_settings(), read_only=read_only,
+                               memory_limit=self.memory_limit) as con:
             yield con
 
 
@@ -114,10 +118,11 @@ def resources_from_env() -> dict:
 
     lake = lake_from_env()
     path = duckdb_path_from_env()
+    memory = os.environ.get("BALIZA_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
     return {
         "pncp": pncp_from_env(),
         "lake": lake,
-        "warehouse": WarehouseResource(path=path, lake=lake),
+        "warehouse": WarehouseResource(path=path, lake=lake, memory_limit=memory),
         "lake_io_manager": LakeIOManager(lake=lake),
-        "io_manager": WarehouseIOManager(database=path),
+        "io_manager": WarehouseIOManager(database=path, connection_config={"memory_limit": memory}),
     }

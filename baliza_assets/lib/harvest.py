@@ -1,8 +1,9 @@
 """Fetch a set of PNCP walks into archive rows, streamed to a sink, resumable, with progress.
 
 Pages already archived by an interrupted attempt (``known``) are not fetched again. New rows go to
-``sink`` every ``flush_every`` rows or ``flush_seconds``, and always before a failure propagates,
-so a re-execution resumes where this one stopped. Memory holds only the rows not yet flushed.
+``sink`` every ``flush_every`` rows, ``flush_bytes`` of payload or ``flush_seconds``, and always
+before a failure propagates, so a re-execution resumes where this one stopped. Memory holds only
+the rows not yet flushed.
 """
 
 from __future__ import annotations
@@ -57,33 +58,36 @@ class Harvested:
 
 async def harvest(client: PncpClient, walks: Iterable, day: date, sink: Callable[[pl.DataFrame], None], *,
                   known: Mapping[str, Exchange] | None = None, extra: Iterable[Exchange] = (),
-                  flush_every: int = 500, flush_seconds: float = 30.0,
+                  flush_every: int = 500, flush_bytes: int = 8_000_000, flush_seconds: float = 30.0,
                   progress: Callable[[int, int], None] | None = None, progress_seconds: float = 10.0) -> Harvested:
     """Archive every page of ``walks`` for ``day`` into ``sink``; ``extra`` are exchanges already made."""
     walks = list(walks)
     known = dict(known or {})
     out = Harvested(resumed=len(known))
     buffer: list[dict] = []
+    buffered_bytes = 0
     last_flush = time.monotonic()
     tracker = Progress(len(walks), progress, progress_seconds)
     for ex in known.values():
         tracker.add(ex)
 
     def take(ex: Exchange) -> None:
-        nonlocal last_flush
+        nonlocal buffered_bytes
         buffer.append(archive.row(ex, day))
+        buffered_bytes += len(ex.body)
         out.fetched += 1
         out.records += ex.records
         out.payload_bytes += len(ex.body)
-        if len(buffer) >= flush_every or time.monotonic() - last_flush >= flush_seconds:
+        if (len(buffer) >= flush_every or buffered_bytes >= flush_bytes
+                or time.monotonic() - last_flush >= flush_seconds):
             flush()
 
     def flush() -> None:
-        nonlocal last_flush
+        nonlocal last_flush, buffered_bytes
         if buffer:
             sink(archive.frame(buffer))
             buffer.clear()
-        last_flush = time.monotonic()
+        buffered_bytes, last_flush = 0, time.monotonic()
 
     for ex in extra:
         if ex.key not in known:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ import polars as pl
 
 _TABLE = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
 PENDING = "_pending"
+ROW_GROUP_ROWS = 1000  # small row groups: a reader can take a day's payloads a slice at a time
 
 
 class LakeError(RuntimeError):
@@ -39,6 +41,12 @@ class S3Settings:
     access_key_id: str | None = None
     secret_access_key: str | None = field(default=None, repr=False)
     region: str | None = None
+
+    @classmethod
+    def from_env(cls) -> "S3Settings":
+        """The standard AWS variables: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION."""
+        env = os.environ.get
+        return cls(env("AWS_ENDPOINT_URL"), env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_REGION"))
 
     def boto3_client(self):
         import boto3
@@ -59,11 +67,20 @@ class _LocalStore:
         return str((self.root / key).absolute())
 
     def put(self, key: str, data: bytes) -> None:
+        self.put_file(key, lambda tmp: tmp.write_bytes(data))
+
+    def put_file(self, key: str, write) -> int:
+        """``write(path)`` fills a temporary file that then atomically becomes ``key``."""
         path = self.root / key
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        try:
+            write(tmp)
+            size = tmp.stat().st_size
+            os.replace(tmp, path)
+            return size
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -98,6 +115,14 @@ class _S3Store:
 
     def put(self, key: str, data: bytes) -> None:
         self.s3.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def put_file(self, key: str, write) -> int:
+        """``write(path)`` fills a local temporary file, uploaded as one object (atomic for readers)."""
+        with tempfile.TemporaryDirectory(prefix="baliza-upload-") as tmp:
+            path = Path(tmp) / "part.parquet"
+            write(path)
+            self.s3.upload_file(str(path), self.bucket, self._key(key))
+            return path.stat().st_size
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -160,11 +185,13 @@ class Lake:
         """A glob DuckDB or Polars can read: every partition of the matching tables."""
         return self.store.uri(f"{table_pattern}/date=*/*.parquet")
 
-    def write(self, table: str, day: date, frame: pl.DataFrame) -> int:
-        """Replace one day of a table with ``frame``; returns the bytes written."""
-        data = self._to_parquet(frame)
-        self.store.put(self.partition_key(table, day), data)
-        return len(data)
+    def write(self, table: str, day: date, frame: pl.DataFrame | pl.LazyFrame) -> int:
+        """Replace one day of a table with ``frame`` (streamed when lazy); returns the bytes written."""
+        options = dict(compression="zstd", compression_level=self.compression_level, statistics=True,
+                       row_group_size=ROW_GROUP_ROWS)
+        if isinstance(frame, pl.LazyFrame):
+            return self.store.put_file(self.partition_key(table, day), lambda p: frame.sink_parquet(p, **options))
+        return self.store.put_file(self.partition_key(table, day), lambda p: frame.write_parquet(p, **options))
 
     def read(self, table: str, day: date) -> pl.DataFrame | None:
         data = self.store.get(self.partition_key(table, day))
@@ -213,7 +240,8 @@ class Lake:
 
     def _to_parquet(self, frame: pl.DataFrame) -> bytes:
         buf = io.BytesIO()
-        frame.write_parquet(buf, compression="zstd", compression_level=self.compression_level, statistics=True)
+        frame.write_parquet(buf, compression="zstd", compression_level=self.compression_level, statistics=True,
+                            row_group_size=ROW_GROUP_ROWS)
         return buf.getvalue()
 
 

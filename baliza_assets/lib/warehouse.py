@@ -39,15 +39,16 @@ def configure_s3(con: duckdb.DuckDBPyConnection, s3: S3Settings, extension_dir: 
 
 @contextlib.contextmanager
 def connect(path: str, lake: Lake | None = None, s3: S3Settings | None = None, read_only: bool = False,
-            lock_wait_s: float = 120.0) -> Iterator[duckdb.DuckDBPyConnection]:
+            lock_wait_s: float = 120.0, memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse file, waiting for another process's write lock to clear."""
+    config = {"memory_limit": memory_limit} if memory_limit else {}
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + lock_wait_s
     delay = 0.2
     while True:
         try:
-            con = duckdb.connect(path, read_only=read_only)
+            con = duckdb.connect(path, read_only=read_only, config=config)
             break
         except duckdb.IOException as e:
             if "lock" not in str(e).lower() or time.monotonic() > deadline:

@@ -2,7 +2,6 @@
 
 
 import dagster as dg
-import polars as pl
 
 from ...lib import archive
 from ...lib.pncp import CompraRef
@@ -23,9 +22,9 @@ DETAILS = dict(
 )
 
 
-def _compras(context: dg.AssetExecutionContext, contratacoes: pl.LazyFrame, day) -> list[CompraRef]:
+def _compras(context: dg.AssetExecutionContext, contratacoes: DayFrames, day) -> list[CompraRef]:
     refs, refused = set(), []
-    for rec in archive.records(contratacoes.filter(pl.col("partition_date") == day).collect(), "contratacoes_publicacao"):
+    for rec in archive.records(contratacoes.parts[day].collect(), "contratacoes_publicacao"):
         try:
             refs.add(CompraRef.from_record(rec))
         except (InvalidValue, KeyError, TypeError) as e:
@@ -39,7 +38,7 @@ def _compras(context: dg.AssetExecutionContext, contratacoes: pl.LazyFrame, day)
 def _detail_asset(kind: str, doc: str):
     @dg.asset(key=["raw", kind], description=doc, **DETAILS)
     def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource,
-               contratacoes: pl.LazyFrame) -> DayFrames:
+               contratacoes: DayFrames) -> DayFrames:
         async def plan(client, day):
             return client.detail_walks(_compras(context, contratacoes, day), kinds=(kind,)), []
 

@@ -67,8 +67,8 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
     parts = {}
     for day in days:
         pending = lake.scan_pending(table, day)
-        parts[day] = (pending.unique("request_id", keep="last", maintain_order=True).select(list(archive.SCHEMA))
-                      if pending is not None else archive.frame([]).lazy())
+        # one row per request: a resumed attempt never fetches what the pending rows already hold
+        parts[day] = pending.select(list(archive.SCHEMA)) if pending is not None else archive.frame([]).lazy()
     result = pl.concat(list(parts.values()), how="vertical_relaxed")
     summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
                                                json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())

@@ -52,14 +52,14 @@ def _staging_asset(name: str):
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb"},
     )
-    def _asset(context: dg.AssetExecutionContext, raw: pl.LazyFrame, warehouse: WarehouseResource,
+    def _asset(context: dg.AssetExecutionContext, raw: DayFrames, warehouse: WarehouseResource,
                lake: LakeResource) -> DayFrames:
         days = _days(context.partition_time_window)
         spill = Path(tempfile.mkdtemp(prefix=f"baliza-staging-{name}-"))
         parts, rejects, rows, payloads, preview = {}, [], 0, 0, None
         try:
             for day in days:  # one day in memory at a time; each typed day is spilled to Parquet
-                good, bad = S.build(entity, raw.filter(pl.col("partition_date") == day).collect())
+                good, bad = S.build(entity, raw.parts[day])
                 good.write_parquet(spill / f"{day}.parquet")
                 parts[day] = pl.scan_parquet(spill / f"{day}.parquet")
                 rejects.append(bad)

@@ -95,13 +95,20 @@ def _decode(entity: Entity, payloads: pl.DataFrame) -> pl.DataFrame:
     return frame.explode("rec", empty_as_null=True).filter(pl.col("rec").is_not_null())
 
 
-def build(entity: Entity, archived: pl.DataFrame, chunk_payloads: int = 2000) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(staging rows, rejects) for ``entity`` from archive rows (any number of days)."""
-    src = archived.filter(pl.col("endpoint").is_in(entity.endpoints) & (pl.col("http_status") == 200)
-                          & (pl.col("records") > 0))
+def build(entity: Entity, archived: pl.DataFrame | pl.LazyFrame,
+          chunk_bytes: int = 4_000_000) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(staging rows, rejects) for ``entity`` from archive rows.
+
+    Payloads are decoded about ``chunk_bytes`` of JSON at a time, and a lazy source (a Parquet scan)
+    is read one slice of rows at a time, so memory stays flat however big the day is.
+    """
+    base = archived.lazy()
+    wanted = (pl.col("endpoint").is_in(entity.endpoints) & (pl.col("http_status") == 200) & (pl.col("records") > 0))
+    index = base.with_row_index("_row").filter(wanted).select("_row", "payload_bytes").collect()
     goods, rejects = [], []
-    for offset in range(0, len(src), chunk_payloads):
-        good, bad = _type_chunk(entity, _decode(entity, src.slice(offset, chunk_payloads)))
+    for first, last in _chunks(index["_row"].to_list(), index["payload_bytes"].to_list(), chunk_bytes):
+        rows = base.slice(first, last - first + 1).filter(wanted).select(*PROVENANCE, "context", "payload").collect()
+        good, bad = _type_chunk(entity, _decode(entity, rows))
         goods.append(good)
         rejects.append(bad)
     good = pl.concat(goods) if goods else _empty(entity)
@@ -110,6 +117,22 @@ def build(entity: Entity, archived: pl.DataFrame, chunk_payloads: int = 2000) ->
             .sort(list(entity.key)))
     bad = pl.concat(rejects) if rejects else pl.DataFrame(schema=REJECTS_SCHEMA)
     return good, bad
+
+
+def _chunks(rows: list[int], sizes: list[int], limit: int) -> list[tuple[int, int]]:
+    """Ranges (first row, last row) of consecutive wanted rows holding about ``limit`` bytes each."""
+    out, start, acc = [], None, 0
+    for row, size in zip(rows, sizes):
+        if start is not None and acc + size > limit:
+            out.append((start, prev))
+            start, acc = None, 0
+        if start is None:
+            start = row
+        acc += size
+        prev = row
+    if start is not None:
+        out.append((start, prev))
+    return out
 
 
 def _type_chunk(entity: Entity, recs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -122,18 +145,17 @@ def _type_chunk(entity: Entity, recs: pl.DataFrame) -> tuple[pl.DataFrame, pl.Da
             problems.append(pl.when(raw.is_not_null() & value.is_null())
                             .then(pl.format("{}: cannot read '{}' as {}", pl.lit(col.name), raw, pl.lit(col.kind))))
     lead = [pl.col("context").str.json_path_match("$.compra").alias("numero_controle_pncp_compra")] if entity.from_compra else []
-    out = recs.select(*lead, *typed, *PROVENANCE,
-                      _reason=pl.concat_str(problems, separator="; ", ignore_nulls=True) if problems else pl.lit(None),
-                      _record=pl.col("rec").struct.json_encode())
-    out = out.with_columns(pl.when(pl.col("_reason") == "").then(None).otherwise(pl.col("_reason")).alias("_reason"))
+    reason = pl.concat_str(problems, separator="; ", ignore_nulls=True) if problems else pl.lit(None, pl.String)
     missing_key = pl.any_horizontal([pl.col(k).is_null() for k in entity.key])
-    out = out.with_columns(pl.when(missing_key).then(pl.concat_str([pl.lit("natural key missing"), pl.col("_reason")],
-                                                                   separator="; ", ignore_nulls=True))
-                           .otherwise(pl.col("_reason")).alias("_reason"))
+    out = recs.select(*lead, *typed, *PROVENANCE, "rec", _reason=pl.when(reason == "").then(None).otherwise(reason))
+    out = out.with_columns(_reason=pl.when(missing_key)
+                           .then(pl.concat_str([pl.lit("natural key missing"), pl.col("_reason")], separator="; ",
+                                               ignore_nulls=True))
+                           .otherwise(pl.col("_reason")))
     bad = out.filter(pl.col("_reason").is_not_null()).select(
         entity=pl.lit(entity.name), partition_date="partition_date", payload_sha256="payload_sha256",
         record_key=pl.concat_str([pl.col(k).cast(pl.String) for k in entity.key], separator="|", ignore_nulls=True),
-        reason="_reason", record="_record")
+        reason="_reason", record=pl.col("rec").struct.json_encode())
     good = out.filter(pl.col("_reason").is_null()).select(entity.output_columns)
     return good, bad
 
