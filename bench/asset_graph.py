@@ -49,12 +49,16 @@ def _resources(root: Path, consulta: str = "http://127.0.0.1:9/none", detail: st
     from baliza_assets.defs.io_managers import LakeIOManager, WarehouseIOManager
     from baliza_assets.defs.resources import LakeResource, PncpResource, WarehouseResource
 
+    from baliza_assets.defs.resources import DEFAULT_MEMORY_LIMIT
+
     lake = LakeResource(location=str(root / "lake"))
     db = str(root / "baliza.duckdb")
+    memory = os.environ.get("BALIZA_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
     return {"pncp": PncpResource(consulta_url=consulta, detail_url=detail, consulta_concurrency=12,
                                  detail_concurrency=16),
-            "lake": lake, "warehouse": WarehouseResource(path=db, lake=lake),
-            "lake_io_manager": LakeIOManager(lake=lake), "io_manager": WarehouseIOManager(database=db, connection_config={"memory_limit": "512MB"})}
+            "lake": lake, "warehouse": WarehouseResource(path=db, lake=lake, memory_limit=memory),
+            "lake_io_manager": LakeIOManager(lake=lake),
+            "io_manager": WarehouseIOManager(database=db, connection_config={"memory_limit": memory})}
 
 
 def child_day(args) -> dict:

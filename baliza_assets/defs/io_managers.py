@@ -2,6 +2,7 @@
 
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -18,13 +19,23 @@ def _days(window: dg.TimeWindow) -> list[date]:
 
 
 class DayFrames:
-    """A result too large to hold at once: one lazy frame per day, written one day at a time.
+    """A result too large to hold at once: one part per day, written one day at a time.
 
-    ``cleanup`` runs once every day has been written (e.g. to remove the spill files behind the frames).
+    A part is a ``pl.LazyFrame`` or the path of a Parquet file (which DuckDB then reads itself,
+    without a copy through Python). ``cleanup`` runs once every day has been written (e.g. to
+    remove the spill files behind the parts).
     """
 
-    def __init__(self, parts: dict[date, pl.LazyFrame], cleanup=None):
+    def __init__(self, parts: "dict[date, pl.LazyFrame | Path]", cleanup=None):
         self.parts, self.cleanup = parts, cleanup
+
+    def lazy(self, day: date) -> pl.LazyFrame:
+        part = self.parts[day]
+        return pl.scan_parquet(part) if isinstance(part, Path) else part
+
+
+def _sql_path(path: Path) -> str:
+    return str(path.absolute()).replace("'", "''")
 
 
 class LakeIOManager(dg.ConfigurableIOManager):
@@ -46,7 +57,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
         written = rows = 0
         try:
             for day in days:
-                part = obj.parts[day] if isinstance(obj, DayFrames) else obj.lazy().filter(pl.col("partition_date") == day)
+                part = obj.lazy(day) if isinstance(obj, DayFrames) else obj.lazy().filter(pl.col("partition_date") == day)
                 written += lake.write(table, day, part)
                 rows += lake.scan(table, [day]).select(pl.len()).collect().item()
         finally:
@@ -72,17 +83,19 @@ class DayFramesTypeHandler(DbTypeHandler[DayFrames]):
         table = f"{table_slice.schema}.{table_slice.table}"
         rows, schema = 0, None
         try:
-            for part in obj.parts.values():
-                frame = part.collect()
-                schema = schema or frame.schema
-                if frame.is_empty():
-                    continue
-                arrow = frame.to_arrow()
-                connection.register("_day_frame", arrow)
-                connection.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM _day_frame LIMIT 0")
-                connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _day_frame")
-                connection.unregister("_day_frame")
-                rows += len(frame)
+            for day, part in obj.parts.items():
+                if isinstance(part, Path):
+                    schema = schema or pl.read_parquet_schema(part)
+                    source = f"read_parquet('{_sql_path(part)}')"
+                else:
+                    frame = part.collect()
+                    schema = schema or frame.schema
+                    connection.register("_day_frame", frame.to_arrow())
+                    source = "_day_frame"
+                connection.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {source} LIMIT 0")
+                rows += connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}").fetchone()[0]
+                if source == "_day_frame":
+                    connection.unregister("_day_frame")
         finally:
             if obj.cleanup:
                 obj.cleanup()

@@ -61,7 +61,7 @@ def _staging_asset(name: str):
             for day in days:  # one day in memory at a time; each typed day is spilled to Parquet
                 good, bad = S.build(entity, raw.parts[day])
                 good.write_parquet(spill / f"{day}.parquet")
-                parts[day] = pl.scan_parquet(spill / f"{day}.parquet")
+                parts[day] = spill / f"{day}.parquet"
                 rejects.append(bad)
                 rows, payloads = rows + len(good), payloads + good["payload_sha256"].n_unique()
                 preview = preview if preview is not None and len(preview) else good.head(5)
