@@ -82,6 +82,9 @@ class DayFramesTypeHandler(DbTypeHandler[DayFrames]):
     def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: DayFrames, connection):
         table = f"{table_slice.schema}.{table_slice.table}"
         rows, schema = 0, None
+        # One day at a time, single-threaded and checkpointed after each day: DuckDB's memory then
+        # stays that of one day however long the range (measured in bench/asset_graph.py).
+        connection.execute("SET threads = 1")
         try:
             for day, part in obj.parts.items():
                 if isinstance(part, Path):
@@ -96,6 +99,7 @@ class DayFramesTypeHandler(DbTypeHandler[DayFrames]):
                 rows += connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}").fetchone()[0]
                 if source == "_day_frame":
                     connection.unregister("_day_frame")
+                connection.execute("CHECKPOINT")
         finally:
             if obj.cleanup:
                 obj.cleanup()
