@@ -198,6 +198,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", default="0.25,0.5,1")
     parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--skip-day", action="store_true", help="only the staging and marts part")
     parser.add_argument("--child", choices=["day", "staging"])
     parser.add_argument("--root")
     parser.add_argument("--port", type=int)
@@ -214,10 +215,11 @@ def main() -> None:
     from baliza_assets.sandbox import World
 
     now = datetime.combine(DAY + timedelta(days=2), datetime.min.time())
-    print("1. One day end to end, zero latency (peak RSS of the process running every step)")
-    print(f"{'volume':>8} {'requests':>9} {'records':>9} {'seconds':>8} {'peak RSS MB':>12}")
+    if not args.skip_day:
+        print("1. One day end to end, zero latency (peak RSS of the process running every step)")
+        print(f"{'volume':>8} {'requests':>9} {'records':>9} {'seconds':>8} {'peak RSS MB':>12}")
     full = None
-    for scale in [float(s) for s in args.scales.split(",")]:
+    for scale in [] if args.skip_day else [float(s) for s in args.scales.split(",")]:
         root = Path(tempfile.mkdtemp(prefix="baliza-bench-"))
         proc, port = serve(scale, now)
         try:
@@ -227,8 +229,9 @@ def main() -> None:
             shutil.rmtree(root, ignore_errors=True)
         print(f"{scale:>8.2f} {got['requests']:>9} {got['records']:>9} {got['seconds']:>8.1f} {got['peak_rss_mb']:>12.0f}")
         full = got
-    print(f"\n2. Archive ratio for the last day: {full['archived_bytes']:,} archived bytes / {full['json_bytes']:,} "
-          f"JSON bytes = {full['archived_bytes'] / full['json_bytes']:.3f}")
+    if full:
+        print(f"\n2. Archive ratio for the last day: {full['archived_bytes']:,} archived bytes / {full['json_bytes']:,} "
+              f"JSON bytes = {full['archived_bytes'] / full['json_bytes']:.3f}")
 
     root = Path(tempfile.mkdtemp(prefix="baliza-bench-"))
     try:

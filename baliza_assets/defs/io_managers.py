@@ -82,9 +82,7 @@ class DayFramesTypeHandler(DbTypeHandler[DayFrames]):
     def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: DayFrames, connection):
         table = f"{table_slice.schema}.{table_slice.table}"
         rows, schema = 0, None
-        # One day at a time, single-threaded and checkpointed after each day: DuckDB's memory then
-        # stays that of one day however long the range (measured in bench/asset_graph.py).
-        connection.execute("SET threads = 1")
+        # One day at a time, checkpointed after each day, so a long range never piles up in memory.
         try:
             for day, part in obj.parts.items():
                 if isinstance(part, Path):
