@@ -11,7 +11,7 @@ import duckdb
 
 from baliza_assets.defs.io_managers import LakeIOManager, WarehouseIOManager
 from baliza_assets.defs.resources import LakeResource, PncpResource, WarehouseResource
-from baliza_assets.definitions import ASSETS
+from baliza_assets.definitions import ASSETS, CHECKS
 from baliza_assets.lib import warehouse
 from baliza_assets.sandbox import World
 
@@ -42,7 +42,7 @@ def materialize(res: dict, instance, day: date | None = None, last: date | None 
         tags = {"dagster/asset_partition_range_start": day.isoformat(),
                 "dagster/asset_partition_range_end": last.isoformat()}
         day = None
-    return dg.materialize(ASSETS, partition_key=day.isoformat() if day else None, resources=res, instance=instance,
+    return dg.materialize([*ASSETS, *CHECKS], partition_key=day.isoformat() if day else None, resources=res, instance=instance,
                           selection=selection, tags=tags, raise_on_error=raise_on_error)
 
 

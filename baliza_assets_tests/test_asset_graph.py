@@ -30,6 +30,9 @@ def graph() -> dict:
             "pool": node.pools and sorted(node.pools),
             "kinds": sorted(spec.kinds) if spec else None,
             "has_description": bool(node.description),
+            "checks": sorted(f"{spec.name}{' (blocking)' if spec.blocking else ''}"
+                             for ck in graph.asset_check_keys if ck.asset_key == key
+                             for spec in [graph.get_check_spec(ck)]),
         }
     return out
 

@@ -32,6 +32,9 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
     assert result.success
     counts = assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
     assert counts["contratacoes"] > 30 and counts["itens"] > counts["contratacoes"]
+    checks = {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {(f"raw/{t}", "reconciliation"): True
+                      for t in ("contratacoes", "contratos", "atas", "itens", "arquivos")}
 
     meta = _materializations(result)
     raw = meta["raw/contratacoes"]

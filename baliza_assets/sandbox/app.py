@@ -139,6 +139,7 @@ class Sandbox:
         self.attempts: Counter = Counter()
         self.stats = ServedStats()
         self.withheld: set[str] = set()  # URLs answered with an empty body forever (tests)
+        self.dropped: set[str] = set()  # URLs answered 204 No Content: a page that silently vanished (tests)
         self._recent: dict[str, deque] = {"consulta": deque(), "detail": deque()}
         self._rng = random.Random(self.faults.seed)
         self.app = Starlette(routes=self._routes())
@@ -205,6 +206,8 @@ class Sandbox:
                 response = await self._fault(fault, cfg, request, fn)
             elif url in self.withheld:
                 response = Response(b"", 200, media_type="application/json")
+            elif url in self.dropped:
+                response = Response(status_code=204)
             else:
                 try:
                     status, body = fn(request)

@@ -99,5 +99,5 @@ def markdown(frame: pl.DataFrame) -> str:
     cols = frame.columns
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in frame.iter_rows():
-        lines.append("| " + " | ".join("" if v is None else str(v).replace("|", "\\|")[:80] for v in row) + " |")
+        lines.append("| " + " | ".join("" if v is None else str(v).replace("|", "\\|")[:160] for v in row) + " |")
     return "\n".join(lines)
