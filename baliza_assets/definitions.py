@@ -8,9 +8,10 @@ from .defs.raw import assets as raw
 from .defs.raw import checks as raw_checks
 from .defs.resources import resources_from_env
 from .defs.staging import assets as staging
+from .defs.staging import checks as staging_checks
 
 ASSETS = dg.load_assets_from_modules([raw, details, staging, marts])
-CHECKS = dg.load_asset_checks_from_modules([raw_checks])
+CHECKS = dg.load_asset_checks_from_modules([raw_checks, staging_checks])
 
 defs = dg.Definitions(
     assets=ASSETS,

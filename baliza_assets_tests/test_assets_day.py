@@ -33,8 +33,8 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
     counts = assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
     assert counts["contratacoes"] > 30 and counts["itens"] > counts["contratacoes"]
     checks = {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {(f"raw/{t}", "reconciliation"): True
-                      for t in ("contratacoes", "contratos", "atas", "itens", "arquivos")}
+    assert checks == {(f"raw/{t}", check): True for t in ("contratacoes", "contratos", "atas", "itens", "arquivos")
+                      for check in ("reconciliation", "payload_drift")}
 
     meta = _materializations(result)
     raw = meta["raw/contratacoes"]
@@ -65,7 +65,13 @@ def test_rematerializing_replaces_the_partition(world, serve, tmp_path, instance
         res = resources(ep, tmp_path)
         assert materialize(res, instance, DAY).success
         before = query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM raw.api_requests")[0][0]
-        assert materialize(res, instance, DAY).success
+        again = materialize(res, instance, DAY)
+        assert again.success
+    columns = {e.asset_key.to_user_string(): e for e in again.get_asset_check_evaluations()
+               if e.check_name == "column_schema_change"}
+    assert set(columns) == {f"staging/{t}" for t in ("contratacoes", "contratos", "atas", "itens", "arquivos")}
+    assert all(e.passed for e in columns.values()), "the same code must not report column drift"
+    assert not any("fewer than 2" in (e.description or "") for e in columns.values()), "the second run compares"
     db = tmp_path / "baliza.duckdb"
     assert_day_matches(world, db, DAY)
     assert query(db, "SELECT count(*) FROM raw.api_requests")[0][0] == before

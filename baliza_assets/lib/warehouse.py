@@ -83,4 +83,23 @@ def refresh_raw_view(con: duckdb.DuckDBPyConnection, lake: Lake) -> bool:
         CREATE OR REPLACE MACRO raw.payload(sha) AS
         (SELECT decode(payload) FROM raw.api_requests WHERE payload_sha256 = sha LIMIT 1)
     """)
+    refresh_schema_versions_view(con, lake)
+    return True
+
+
+def refresh_schema_versions_view(con: duckdb.DuckDBPyConnection, lake: Lake) -> bool:
+    """``meta.schema_versions``: every payload fingerprint per endpoint, with the days it was seen."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    try:
+        con.execute(f"""
+            CREATE OR REPLACE VIEW meta.schema_versions AS
+            SELECT endpoint, fingerprint, min(partition_date) AS first_seen, max(partition_date) AS last_seen,
+                   count(DISTINCT partition_date) AS days, sum(records) AS records, any_value(paths) AS paths
+            FROM read_parquet({_sql_str(lake.glob("meta/schema_versions"))}, hive_partitioning = false)
+            GROUP BY endpoint, fingerprint
+        """)
+    except duckdb.IOException as e:
+        if "No files found" in str(e):
+            return False
+        raise
     return True
