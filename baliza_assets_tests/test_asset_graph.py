@@ -12,6 +12,13 @@ from baliza_assets.definitions import defs
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
 
+def _freshness(node) -> str | None:
+    policy = getattr(node, "freshness_policy", None)
+    if policy is None:
+        return None
+    return f"{type(policy).__name__}({getattr(policy, 'deadline_cron', '')}, {getattr(policy, 'timezone', '')})"
+
+
 def graph() -> dict:
     repo = defs.get_repository_def()
     graph = repo.asset_graph
@@ -30,6 +37,7 @@ def graph() -> dict:
             "pool": node.pools and sorted(node.pools),
             "kinds": sorted(spec.kinds) if spec else None,
             "has_description": bool(node.description),
+            "freshness": _freshness(node),
             "checks": sorted(f"{spec.name}{' (blocking)' if spec.blocking else ''}"
                              for ck in graph.asset_check_keys if ck.asset_key == key
                              for spec in [graph.get_check_spec(ck)]),
@@ -50,3 +58,4 @@ def test_every_asset_is_documented_and_layered():
         assert node["has_description"], f"{key} has no docstring"
         assert key.split("/")[0] in ("raw", "staging", "marts"), key
         assert node["group"] in ("raw", "details", "staging", "marts"), key
+        assert node["freshness"], f"{key} has no freshness policy"

@@ -3,8 +3,21 @@ backfill policy every daily asset shares: a date range runs as one run, day by d
 range launched from the UI or with `dagster asset materialize --partition-range` is one run whose
 memory stays that of a single day."""
 
+from datetime import timedelta
+
 import dagster as dg
 
 daily = dg.DailyPartitionsDefinition(start_date="2021-01-01", timezone="America/Sao_Paulo", end_offset=0)
 
 RANGE_IN_ONE_RUN = dg.BackfillPolicy.single_run()
+
+
+def fresh_by(hour: int) -> dg.FreshnessPolicy:
+    """Materialized within the 24 hours before ``hour``:00 Brasília time every day: yesterday's
+    partition is expected each morning, layer after layer."""
+    return dg.FreshnessPolicy.cron(deadline_cron=f"0 {hour} * * *", lower_bound_delta=timedelta(hours=24),
+                                   timezone="America/Sao_Paulo")
+
+
+# When each layer must be fresh: the API-bound layers first, then staging, then the marts.
+FRESHNESS = {"raw": fresh_by(8), "details": fresh_by(10), "staging": fresh_by(11), "marts": fresh_by(12)}

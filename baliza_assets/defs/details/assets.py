@@ -7,7 +7,7 @@ from ...lib import archive
 from ...lib.pncp import CompraRef
 from ...lib.pncp.errors import InvalidValue
 from ..io_managers import DayFrames
-from ..partitions import RANGE_IN_ONE_RUN, daily
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..raw.fetch import fetch_days
 from ..resources import LakeResource, PncpResource
 
@@ -18,6 +18,7 @@ DETAILS = dict(
     pool="pncp_detail",
     backfill_policy=RANGE_IN_ONE_RUN,
     kinds={"polars", "parquet"},
+    freshness_policy=FRESHNESS["details"],
     ins={"contratacoes": dg.AssetIn(key=["raw", "contratacoes"])},
 )
 

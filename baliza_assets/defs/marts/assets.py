@@ -4,12 +4,12 @@
 import dagster as dg
 
 from ..io_managers import _days
-from ..partitions import RANGE_IN_ONE_RUN, daily
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..raw.fetch import markdown
 from ..resources import WarehouseResource
 from . import sql
 
-MARTS = dict(group_name="marts", pool="duckdb_writer", kinds={"duckdb", "sql"})
+MARTS = dict(group_name="marts", pool="duckdb_writer", kinds={"duckdb", "sql"}, freshness_policy=FRESHNESS["marts"])
 
 
 def _table_metadata(con, table: str) -> dict:

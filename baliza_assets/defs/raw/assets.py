@@ -6,7 +6,7 @@ import polars as pl
 
 from ...lib.pncp import endpoints as E
 from ..io_managers import DayFrames
-from ..partitions import RANGE_IN_ONE_RUN, daily
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..resources import LakeResource, PncpResource
 from .fetch import fetch_days
 
@@ -17,6 +17,7 @@ RAW = dict(
     pool="pncp_consulta",
     backfill_policy=RANGE_IN_ONE_RUN,
     kinds={"polars", "parquet"},
+    freshness_policy=FRESHNESS["raw"],
 )
 
 

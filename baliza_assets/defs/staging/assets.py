@@ -10,7 +10,7 @@ import polars as pl
 from ...lib import staging as S
 from ...lib.warehouse import refresh_raw_view
 from ..io_managers import DayFrames, _days
-from ..partitions import RANGE_IN_ONE_RUN, daily
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..raw.fetch import markdown
 from ..resources import LakeResource, WarehouseResource
 
@@ -51,6 +51,7 @@ def _staging_asset(name: str):
         pool="duckdb_writer",
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb"},
+        freshness_policy=FRESHNESS["staging"],
     )
     def _asset(context: dg.AssetExecutionContext, raw: DayFrames, warehouse: WarehouseResource,
                lake: LakeResource) -> DayFrames:
