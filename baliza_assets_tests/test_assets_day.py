@@ -33,8 +33,9 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
     counts = assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
     assert counts["contratacoes"] > 30 and counts["itens"] > counts["contratacoes"]
     checks = {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {(f"raw/{t}", check): True for t in ("contratacoes", "contratos", "atas", "itens", "arquivos")
-                      for check in ("reconciliation", "payload_drift")}
+    tables = ("contratacoes", "contratos", "atas", "itens", "arquivos")
+    assert checks == {**{(f"raw/{t}", c): True for t in tables for c in ("reconciliation", "payload_drift")},
+                      **{(f"staging/{t}", c): True for t in tables for c in ("valid_records", "column_schema_change")}}
 
     meta = _materializations(result)
     raw = meta["raw/contratacoes"]

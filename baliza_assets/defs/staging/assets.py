@@ -8,6 +8,7 @@ import dagster as dg
 import polars as pl
 
 from ...lib import staging as S
+from ...lib.staging.models import validate
 from ...lib.warehouse import refresh_raw_view
 from ..io_managers import DayFrames, _days
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
@@ -38,6 +39,43 @@ def _write_rejects(con, entity: str, days, rejects: pl.DataFrame) -> None:
         con.unregister("_rejects")
 
 
+def _model_rejects(name: str, entity, good: pl.DataFrame, cases: pl.DataFrame) -> pl.DataFrame:
+    """Rows that failed the pandera model, as rejects: one row each, every failed rule in the reason."""
+    if cases.is_empty():
+        return pl.DataFrame(schema=S.REJECTS_SCHEMA)
+    reasons = cases.group_by("index").agg(
+        reason=pl.concat_str([pl.col("column"), pl.lit(": "), pl.col("check"), pl.lit(" ("), pl.col("failure_case"),
+                              pl.lit(")")]).str.join("; "))
+    failing = good.with_row_index("index").with_columns(pl.col("index").cast(pl.Int64)).join(reasons, on="index")
+    return failing.select(
+        entity=pl.lit(name), partition_date="partition_date", payload_sha256="payload_sha256",
+        record_key=pl.concat_str([pl.col(k).cast(pl.String) for k in entity.key], separator="|", ignore_nulls=True),
+        reason=pl.col("reason"), record=pl.struct(pl.exclude("index", "reason")).struct.json_encode())
+
+
+def _check_result(name: str, rows: int, typing_rejects: pl.DataFrame, model_rejects: pl.DataFrame,
+                  cases: pl.DataFrame) -> dg.AssetCheckResult:
+    rejected = len(typing_rejects) + len(model_rejects)
+    share = rejected / max(1, rows + rejected)
+    by_rule = (cases.group_by("column", "check").len().sort("len", descending=True)
+               if len(cases) else pl.DataFrame(schema={"column": pl.String, "check": pl.String, "len": pl.UInt32}))
+    sample = pl.concat([typing_rejects.select("record_key", "reason"), model_rejects.select("record_key", "reason")])
+    return dg.AssetCheckResult(
+        check_name="valid_records",
+        passed=rejected == 0,
+        severity=dg.AssetCheckSeverity.ERROR if share > MAX_REJECTED_SHARE else dg.AssetCheckSeverity.WARN,
+        description=(f"{rejected} of {rows + rejected} records rejected ({share:.2%}) into staging.rejects"
+                     if rejected else "every record passed the staging model"),
+        metadata={"rejected": rejected, "rejected_typing": len(typing_rejects), "rejected_model": len(model_rejects),
+                  "rejected_share": share,
+                  "failures_by_rule": dg.MetadataValue.md(markdown(by_rule.head(20))),
+                  "failure_sample": dg.MetadataValue.md(markdown(sample.head(10)))},
+    )
+
+
+MAX_REJECTED_SHARE = 0.05  # beyond this share of rejects, something is structurally wrong: block the marts
+
+
 def _staging_asset(name: str):
     entity = S.ENTITIES[name]
 
@@ -52,36 +90,47 @@ def _staging_asset(name: str):
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb"},
         freshness_policy=FRESHNESS["staging"],
+        check_specs=[dg.AssetCheckSpec(
+            "valid_records", asset=["staging", name], blocking=True,
+            description=f"Every record of staging.{name} was typed and passed its pandera model "
+                        "(baliza_assets/lib/staging/models.py). Failing records are in staging.rejects with the "
+                        f"reason; a warning while they stay under {MAX_REJECTED_SHARE:.0%}, an error that blocks "
+                        "the marts beyond it.")],
     )
     def _asset(context: dg.AssetExecutionContext, raw: DayFrames, warehouse: WarehouseResource,
-               lake: LakeResource) -> DayFrames:
+               lake: LakeResource):
         days = _days(context.partition_time_window)
         spill = Path(tempfile.mkdtemp(prefix=f"baliza-staging-{name}-"))
-        parts, rejects, rows, payloads, preview = {}, [], 0, 0, None
+        parts, typing_rejects, model_rejects, cases_all = {}, [], [], []
+        rows, payloads, preview = 0, 0, None
         try:
             for day in days:  # one day in memory at a time; each typed day is spilled to Parquet
-                good, bad = S.build(entity, raw.parts[day])
+                typed, bad = S.build(entity, raw.parts[day])
+                good, cases = validate(name, typed)
+                model_rejects.append(_model_rejects(name, entity, typed, cases))
+                typing_rejects.append(bad)
+                cases_all.append(cases)
                 good.write_parquet(spill / f"{day}.parquet")
                 parts[day] = spill / f"{day}.parquet"
-                rejects.append(bad)
                 rows, payloads = rows + len(good), payloads + good["payload_sha256"].n_unique()
                 preview = preview if preview is not None and len(preview) else good.head(5)
-            bad = pl.concat(rejects)
+            typing_bad, model_bad = pl.concat(typing_rejects), pl.concat(model_rejects)
             with warehouse.connect() as con:
-                _write_rejects(con, name, days, bad)
+                _write_rejects(con, name, days, pl.concat([typing_bad, model_bad]))
                 refresh_raw_view(con, lake.lake())
         except BaseException:
             shutil.rmtree(spill, ignore_errors=True)
             raise
-        if len(bad):
-            context.log.warning(f"staging/{name}: {len(bad)} records rejected, see staging.rejects: "
-                                + "; ".join(bad["reason"].head(3).to_list()))
-        context.add_output_metadata({
-            "rejected_rows": len(bad),
+        rejected = len(typing_bad) + len(model_bad)
+        if rejected:
+            context.log.warning(f"staging/{name}: {rejected} records rejected, see staging.rejects: "
+                                + "; ".join(pl.concat([typing_bad, model_bad])["reason"].head(3).to_list()))
+        yield dg.Output(DayFrames(parts, cleanup=lambda: shutil.rmtree(spill, ignore_errors=True)), metadata={
+            "rejected_rows": rejected,
             "distinct_payloads": payloads,
             "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
         })
-        return DayFrames(parts, cleanup=lambda: shutil.rmtree(spill, ignore_errors=True))
+        yield _check_result(name, rows, typing_bad, model_bad, pl.concat(cases_all))
 
     return _asset
 
