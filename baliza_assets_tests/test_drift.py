@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
+import pytest
 
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.drift import Fingerprint, compare, load_baseline
@@ -65,11 +66,15 @@ def test_an_added_field_warns_naming_it_and_staging_goes_on(world, serve, tmp_pa
     assert "staging/contratos" in {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
 
 
-def test_a_changed_type_errors_and_blocks_staging(world, serve, tmp_path):
-    result = _run(world, serve, tmp_path, DriftRule("contratos", "valorGlobal", DAY, "retype", str))
+@pytest.mark.parametrize("rule,message", [
+    (DriftRule("contratos", "valorGlobal", DAY, "retype", str), "type changed: valorGlobal number -> string"),
+    (DriftRule("contratos", "objetoContrato", DAY, "remove"), "missing: objetoContrato"),
+])
+def test_a_changed_type_or_a_missing_field_errors_and_blocks_staging(world, serve, tmp_path, rule, message):
+    result = _run(world, serve, tmp_path, rule)
     evaluation = _drift_evaluation(result)
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
-    assert "type changed: valorGlobal number -> string" in evaluation.description
+    assert message in evaluation.description
     assert {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()} == {"raw/contratos"}
 
 

@@ -53,7 +53,7 @@ def test_a_page_that_silently_vanishes_fails_the_check_and_blocks_staging(world,
     sandbox.dropped.add("/api/consulta/v1/contratos?dataInicial=20250710&dataFinal=20250710&pagina=3&tamanhoPagina=500")
     with dg.instance_for_test() as instance, serve(sandbox) as ep:
         result = materialize(resources(ep, tmp_path), instance, DAY, selection=CONTRATOS, raise_on_error=False)
-    evaluation, = result.get_asset_check_evaluations()
+    evaluation = next(e for e in result.get_asset_check_evaluations() if e.check_name == "reconciliation")
     assert not evaluation.passed
     problems = evaluation.metadata["problems"].value
     total = len(big.published("contratos", DAY))
