@@ -2,8 +2,8 @@
 
     python bench/asset_graph.py [--scales 0.25,0.5,1] [--days 30]
 
-1. One day end to end (raw -> details -> staging -> marts, Dagster in-process executor) against a
-   sandbox serving a realistic-volume day (about 6,500 contratações, 8,500 contratos, 2,400 atas
+1. One day end to end (raw -> details -> staging -> marts and every check, in-process executor)
+   against a sandbox serving a realistic-volume day (about 6,500 contratações, 8,500 contratos, 2,400 atas
    and the itens and arquivos of every compra) with zero latency, at growing fractions of that
    volume: seconds, requests, peak RSS of the process running every step. The sandbox serves
    from its own process, so its memory is not counted.
@@ -66,13 +66,13 @@ def child_day(args) -> dict:
     import dagster as dg
     import polars as pl
 
-    from baliza_assets.definitions import ASSETS
+    from baliza_assets.definitions import ASSETS, CHECKS
 
     root = Path(args.root)
     base = f"http://127.0.0.1:{args.port}"
     t0 = time.monotonic()
     with dg.instance_for_test() as instance:
-        result = dg.materialize(ASSETS, partition_key=DAY.isoformat(), instance=instance,
+        result = dg.materialize([*ASSETS, *CHECKS], partition_key=DAY.isoformat(), instance=instance,
                                 resources=_resources(root, base + "/api/consulta", base + "/api/pncp"))
     seconds = time.monotonic() - t0
     assert result.success
@@ -87,7 +87,7 @@ def child_staging(args) -> dict:
     """Runs in a fresh process: staging for every archived day (one run) and the marts."""
     import dagster as dg
 
-    from baliza_assets.definitions import ASSETS
+    from baliza_assets.definitions import ASSETS, CHECKS
 
     root = Path(args.root)
     first, last = date.fromisoformat(args.first), date.fromisoformat(args.last)
@@ -95,7 +95,7 @@ def child_staging(args) -> dict:
     t0 = time.monotonic()
     with dg.instance_for_test() as instance:
         result = dg.materialize(
-            ASSETS, selection=selection, instance=instance, resources=_resources(root),
+            [*ASSETS, *CHECKS], selection=selection, instance=instance, resources=_resources(root),
             tags={"dagster/asset_partition_range_start": first.isoformat(),
                   "dagster/asset_partition_range_end": last.isoformat()})
     seconds = time.monotonic() - t0
