@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from baliza_assets.lib.drift import shape as drift_shape
+
 SAMPLES = Path(os.environ.get("PNCP_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "pncp" / "samples"))
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"real PNCP samples not found at {SAMPLES}")
 
@@ -30,27 +32,9 @@ def _type_name(v) -> str:
     raise TypeError(type(v))
 
 
-def shape(obj, prefix: str = "") -> dict[str, set[str]]:
-    """JSON key path -> set of JSON type names, on the JSON round-trip of ``obj``.
-
-    Object keys are joined with '.', list elements appear as '[]'. The root itself has no path.
-    """
-    out: dict[str, set[str]] = {}
-
-    def walk(v, path):
-        if isinstance(v, dict):
-            for k, x in v.items():
-                p = f"{path}.{k}" if path else k
-                out.setdefault(p, set()).add(_type_name(x))
-                walk(x, p)
-        elif isinstance(v, list):
-            for x in v:
-                p = f"{path}[]"
-                out.setdefault(p, set()).add(_type_name(x))
-                walk(x, p)
-
-    walk(json.loads(json.dumps(obj)), prefix)
-    return out
+def shape(obj) -> dict[str, set[str]]:
+    """JSON key path -> set of type names (int and float apart), on the JSON round-trip of ``obj``."""
+    return drift_shape(json.loads(json.dumps(obj)), _type_name)
 
 
 def union_shape(records) -> dict[str, set[str]]:

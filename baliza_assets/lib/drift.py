@@ -35,7 +35,7 @@ def type_name(v) -> str:
     raise TypeError(type(v))
 
 
-def shape(obj) -> dict[str, set[str]]:
+def shape(obj, type_of=type_name) -> dict[str, set[str]]:
     """JSON key path -> JSON types in ``obj``; object keys joined by '.', list elements as '[]'."""
     out: dict[str, set[str]] = {}
 
@@ -43,12 +43,12 @@ def shape(obj) -> dict[str, set[str]]:
         if isinstance(v, dict):
             for k, x in v.items():
                 p = f"{path}.{k}" if path else k
-                out.setdefault(p, set()).add(type_name(x))
+                out.setdefault(p, set()).add(type_of(x))
                 walk(x, p)
         elif isinstance(v, list):
             for x in v:
                 p = f"{path}[]"
-                out.setdefault(p, set()).add(type_name(x))
+                out.setdefault(p, set()).add(type_of(x))
                 walk(x, p)
 
     walk(obj, "")
