@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from .defs.cdc import assets as cdc
 from .defs.details import assets as details
 from .defs.marts import assets as marts
 from .defs.raw import assets as raw
@@ -10,7 +11,7 @@ from .defs.resources import resources_from_env
 from .defs.staging import assets as staging
 from .defs.staging import checks as staging_checks
 
-ASSETS = dg.load_assets_from_modules([raw, details, staging, marts])
+ASSETS = dg.load_assets_from_modules([raw, details, staging, marts, cdc])
 CHECKS = dg.load_asset_checks_from_modules([raw_checks, staging_checks])
 
 defs = dg.Definitions(

@@ -15,7 +15,9 @@ from ..partitions import daily
 from ..raw.fetch import markdown
 from ..resources import LakeResource
 
-ARCHIVED = [["raw", t] for t in ("contratacoes", "contratos", "atas", "itens", "arquivos")]
+ARCHIVED = [["raw", t] for t in ("contratacoes", "contratos", "atas", "itens", "arquivos", "atualizacoes")]
+# The update endpoints answer with the same records as the publication ones.
+BASELINE_OF = {"contratacoes_atualizacao": "contratacoes_publicacao", "contratos_atualizacao": "contratos_publicacao"}
 COUNTERS = ["partition_date", "endpoint", "path", "params", "http_status", "numero_pagina", "total_paginas",
             "total_registros", "records"]
 
@@ -83,9 +85,10 @@ def _drift_check(key: list[str]):
                 versions.append({"partition_date": day, "endpoint": endpoint, "fingerprint": fp.digest(),
                                  "paths": json.dumps(fp.as_json()), "records": fp.records,
                                  "observed_at": datetime.now(timezone.utc)})
-                if endpoint not in baseline:
+                reference = BASELINE_OF.get(endpoint, endpoint)
+                if reference not in baseline:
                     continue
-                drift = compare(baseline[endpoint], fp)
+                drift = compare(baseline[reference], fp)
                 if drift.added or drift.errors:
                     drifts.setdefault(endpoint, []).append(f"{day}: {drift.describe()}")
                     errors |= drift.errors
