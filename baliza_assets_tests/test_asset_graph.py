@@ -56,6 +56,6 @@ def test_asset_graph_matches_snapshot():
 def test_every_asset_is_documented_and_layered():
     for key, node in graph().items():
         assert node["has_description"], f"{key} has no docstring"
-        assert key.split("/")[0] in ("raw", "staging", "marts"), key
-        assert node["group"] in ("raw", "details", "staging", "marts"), key
+        assert key.split("/")[0] in ("raw", "staging", "marts", "cdc"), key
+        assert node["group"] in ("raw", "details", "staging", "marts", "cdc"), key
         assert node["freshness"], f"{key} has no freshness policy"
