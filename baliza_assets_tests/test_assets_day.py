@@ -34,7 +34,8 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
     assert counts["contratacoes"] > 30 and counts["itens"] > counts["contratacoes"]
     checks = {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
     tables = ("contratacoes", "contratos", "atas", "itens", "arquivos")
-    assert checks == {**{(f"raw/{t}", c): True for t in tables for c in ("reconciliation", "payload_drift")},
+    assert checks == {**{(f"raw/{t}", c): True for t in (*tables, "atualizacoes")
+                         for c in ("reconciliation", "payload_drift")},
                       **{(f"staging/{t}", c): True for t in tables for c in ("valid_records", "column_schema_change")}}
 
     meta = _materializations(result)
@@ -76,7 +77,9 @@ def test_rematerializing_replaces_the_partition(world, serve, tmp_path, instance
     db = tmp_path / "baliza.duckdb"
     assert_day_matches(world, db, DAY)
     assert query(db, "SELECT count(*) FROM raw.api_requests")[0][0] == before
-    assert query(db, "SELECT count(*) - count(DISTINCT request_id) FROM raw.api_requests")[0][0] == 0
+    assert query(db, "SELECT count(*) - count(DISTINCT (raw_table, request_id)) FROM raw.api_requests")[0][0] == 0
+    assert {t for t, in query(db, "SELECT DISTINCT raw_table FROM raw.api_requests")} == {
+        "contratacoes", "contratos", "atas", "itens", "arquivos", "atualizacoes"}
     lake = Lake(str(tmp_path / "lake"))
     assert lake.days("raw/itens") == [DAY]
     assert not lake.store.list("_pending/")

@@ -34,8 +34,8 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
         assert materialize(res, instance, DAY).success  # idempotent on S3 too
     keys = sorted(o["Key"] for o in s3_server.client().list_objects_v2(Bucket=bucket)["Contents"])
     assert keys == [f"archive/{t}/date={DAY}/part-0.parquet"
-                    for t in ("meta/schema_versions", "raw/arquivos", "raw/atas", "raw/contratacoes", "raw/contratos",
-                              "raw/itens")]
+                    for t in ("meta/schema_versions", "raw/arquivos", "raw/atas", "raw/atualizacoes", "raw/contratacoes",
+                              "raw/contratos", "raw/itens")]
     assert not (tmp_path / "lake").exists(), "nothing may go to local disk when the lake is on S3"
     assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
 
@@ -45,8 +45,8 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
                                   "FROM raw.api_requests").fetchone()
         sha = con.execute("SELECT payload_sha256 FROM raw.api_requests WHERE endpoint = 'itens' LIMIT 1").fetchone()[0]
         text = con.execute("SELECT raw.payload(?)", [sha]).fetchone()[0]
-    assert n == lake.read("raw/itens", DAY).height + sum(lake.read(f"raw/{t}", DAY).height
-                                                         for t in ("arquivos", "atas", "contratacoes", "contratos"))
+    assert n == sum(lake.read(f"raw/{t}", DAY).height
+                    for t in ("itens", "arquivos", "atas", "contratacoes", "contratos", "atualizacoes"))
     assert 200 in statuses and text.startswith("[")
 
 

@@ -64,7 +64,7 @@ def connect(path: str, lake: Lake | None = None, s3: S3Settings | None = None, r
 
 
 def refresh_raw_view(con: duckdb.DuckDBPyConnection, lake: Lake) -> bool:
-    """``raw.api_requests``: every archived request of every raw table, read from the lake.
+    """``raw.api_requests``: every archived request of every raw table (``raw_table``), read from the lake.
 
     ``raw.payload(sha256)`` returns an archived payload as text. False while the lake holds no raw data.
     """
@@ -72,8 +72,10 @@ def refresh_raw_view(con: duckdb.DuckDBPyConnection, lake: Lake) -> bool:
     try:
         con.execute(f"""
             CREATE OR REPLACE VIEW raw.api_requests AS
-            SELECT * EXCLUDE (date) FROM read_parquet({_sql_str(lake.glob(RAW_TABLES_GLOB))},
-                                                      hive_partitioning = true, union_by_name = true)
+            SELECT * EXCLUDE (date, filename),
+                   regexp_extract(filename, '/raw/([a-z_]+)/date=', 1) AS raw_table
+            FROM read_parquet({_sql_str(lake.glob(RAW_TABLES_GLOB))},
+                              hive_partitioning = true, union_by_name = true, filename = true)
         """)
     except duckdb.IOException as e:
         if "No files found" in str(e):
