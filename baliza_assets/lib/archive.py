@@ -71,26 +71,20 @@ def frame(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=SCHEMA, orient="row") if rows else pl.DataFrame(schema=SCHEMA)
 
 
-def exchanges(archived: pl.DataFrame, with_body: bool = False) -> dict[str, Exchange]:
-    """Archived rows back as exchanges, keyed by request key (what ``PncpClient.stream(known=)`` takes)."""
+def exchanges(archived: pl.DataFrame) -> dict[str, Exchange]:
+    """Archived rows back as exchanges without their bodies, keyed by request key (what
+    ``PncpClient.stream(known=)`` takes: page counters, not payloads)."""
     out = {}
     for r in archived.iter_rows(named=True):
         ex = Exchange(
             endpoint=r["endpoint"], api="", path=r["path"], params=tuple(json.loads(r["params"]).items()),
             url=r["url"], status=r["http_status"], headers={"etag": r["etag"]} if r["etag"] else {},
-            body=r["payload"] if with_body else b"", sha256=r["payload_sha256"], started_at=r["collected_at"],
+            body=b"", sha256=r["payload_sha256"], started_at=r["collected_at"],
             elapsed_s=r["elapsed_s"], attempts=r["attempts"], page=r["numero_pagina"], total_pages=r["total_paginas"],
             total_records=r["total_registros"], records=r["records"], meta=json.loads(r["context"]),
         )
         out[ex.key] = ex
     return out
-
-
-def verify(payload: bytes, sha256: str) -> bytes:
-    """The payload, once proven to be the one archived under ``sha256``."""
-    if hashlib.sha256(payload).hexdigest() != sha256:
-        raise ValueError(f"archived payload does not match its sha256 {sha256}")
-    return payload
 
 
 def records(archived: pl.DataFrame, endpoint: str):

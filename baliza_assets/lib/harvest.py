@@ -17,7 +17,6 @@ import polars as pl
 
 from . import archive
 from .pncp import Exchange, PncpClient
-from .pncp.errors import FetchFailed
 
 _PAGING = {"pagina", "tamanhoPagina"}
 
@@ -103,4 +102,4 @@ async def harvest(client: PncpClient, walks: Iterable, day: date, sink: Callable
     return out
 
 
-__all__ = ["FetchFailed", "Harvested", "Progress", "harvest"]
+__all__ = ["Harvested", "Progress", "harvest"]
