@@ -5,10 +5,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
-
-import os
 
 from .defs.resources import DEFAULT_LAKE, duckdb_path_from_env
 from .lib import warehouse

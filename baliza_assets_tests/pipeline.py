@@ -9,9 +9,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from baliza_assets.definitions import ASSETS, CHECKS
 from baliza_assets.defs.io_managers import LakeIOManager, WarehouseIOManager
 from baliza_assets.defs.resources import LakeResource, PncpResource, WarehouseResource
-from baliza_assets.definitions import ASSETS, CHECKS
 from baliza_assets.lib import warehouse
 from baliza_assets.sandbox import World
 

@@ -12,7 +12,7 @@ from baliza_assets.sandbox import Sandbox, World
 from baliza_assets.sandbox.faults import ApiFaults, Faults
 
 from .conftest import DAY
-from .pipeline import assert_day_matches, materialize, query, resources
+from .pipeline import materialize, query, resources
 
 CONTRATOS = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"])
 

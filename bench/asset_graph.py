@@ -47,9 +47,12 @@ def peak_rss_mb() -> float:
 
 def _resources(root: Path, consulta: str = "http://127.0.0.1:9/none", detail: str = "http://127.0.0.1:9/none"):
     from baliza_assets.defs.io_managers import LakeIOManager, WarehouseIOManager
-    from baliza_assets.defs.resources import LakeResource, PncpResource, WarehouseResource
-
-    from baliza_assets.defs.resources import DEFAULT_MEMORY_LIMIT
+    from baliza_assets.defs.resources import (
+        DEFAULT_MEMORY_LIMIT,
+        LakeResource,
+        PncpResource,
+        WarehouseResource,
+    )
 
     lake = LakeResource(location=str(root / "lake"))
     db = str(root / "baliza.duckdb")
@@ -134,7 +137,6 @@ def serve(scale: float, now: datetime):
 
 def write_archive(world, root: Path, days: list[date]) -> int:
     """Archive rows for each day, built from the world the sandbox serves (no HTTP), into the lake."""
-    import polars as pl
 
     from baliza_assets.lib import archive
     from baliza_assets.lib.lake import Lake

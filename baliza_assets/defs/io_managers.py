@@ -1,7 +1,7 @@
 """The lake IO manager: Polars frames to Parquet partitions by day, local or S3."""
 
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -10,12 +10,8 @@ from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
 from dagster_duckdb import DuckDBIOManager
 from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
+from .partitions import window_days
 from .resources import LakeResource
-
-
-def _days(window: dg.TimeWindow) -> list[date]:
-    first, end = window.start.date(), window.end.date()
-    return [first + timedelta(days=i) for i in range((end - first).days)]
 
 
 class DayFrames:
@@ -53,7 +49,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
         if not context.has_asset_partitions:
             raise dg.Failure(f"{context.asset_key.to_user_string()}: the lake only stores daily partitions")
         lake, table = self.lake.lake(), "/".join(context.asset_key.path)
-        days = _days(context.asset_partitions_time_window)
+        days = window_days(context.asset_partitions_time_window)
         written = rows = 0
         try:
             for day in days:
@@ -73,7 +69,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
 
     def load_input(self, context: dg.InputContext) -> "DayFrames":
         lake, table = self.lake.lake(), "/".join(context.asset_key.path)
-        days = _days(context.asset_partitions_time_window)
+        days = window_days(context.asset_partitions_time_window)
         lake.scan(table, days)  # every day must be there: the error names the missing ones
         return DayFrames({day: lake.scan(table, [day]) for day in days})
 

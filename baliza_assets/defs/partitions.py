@@ -3,13 +3,19 @@ backfill policy every daily asset shares: a date range runs as one run, day by d
 range launched from the UI or with `dagster asset materialize --partition-range` is one run whose
 memory stays that of a single day."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import dagster as dg
 
 daily = dg.DailyPartitionsDefinition(start_date="2021-01-01", timezone="America/Sao_Paulo", end_offset=0)
 
 RANGE_IN_ONE_RUN = dg.BackfillPolicy.single_run()
+
+
+def window_days(window: dg.TimeWindow) -> list[date]:
+    """The days a run's partition window covers (one for a partition, several for a range)."""
+    first, end = window.start.date(), window.end.date()
+    return [first + timedelta(days=i) for i in range((end - first).days)]
 
 
 def fresh_by(hour: int) -> dg.FreshnessPolicy:

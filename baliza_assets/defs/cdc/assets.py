@@ -7,10 +7,11 @@ import polars as pl
 
 from ...lib import staging as S
 from ...lib.pncp import endpoints as E
-from ..io_managers import DayFrames, _days
-from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
+from ..io_managers import DayFrames
+from ..metadata import markdown
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
 from ..raw.assets import RAW
-from ..raw.fetch import fetch_days, markdown
+from ..raw.fetch import fetch_days
 from ..resources import LakeResource, PncpResource
 
 
@@ -57,7 +58,7 @@ def update_feed(context: dg.AssetExecutionContext, updates: DayFrames, atas: Day
     partition that a refresh must re-materialize."""
     frames = []
     sources = {"updates": updates, "atas": atas}
-    for day in _days(context.partition_time_window):
+    for day in window_days(context.partition_time_window):
         for entity, (spec, key, source) in _FEED.items():
             typed, _ = S.build(spec, sources[source].parts[day])
             published = (pl.col("data_publicacao_pncp").cast(pl.Date) if entity != "atas"

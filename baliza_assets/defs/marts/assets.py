@@ -3,9 +3,8 @@
 
 import dagster as dg
 
-from ..io_managers import _days
-from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
-from ..raw.fetch import markdown
+from ..metadata import markdown
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
 from ..resources import WarehouseResource
 from . import sql
 
@@ -25,7 +24,7 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     E estadual, M municipal, D distrital): number of contratações, the sum of their estimated values
     (valorTotalEstimado), the sum of their homologated values (valorTotalHomologado) and how many
     have a homologated value. UF '??' and esfera '?' mark records that did not say."""
-    days = _days(context.partition_time_window)
+    days = window_days(context.partition_time_window)
     with warehouse.connect() as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS marts")
         params = {"first": days[0], "last": days[-1]}

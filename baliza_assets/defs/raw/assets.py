@@ -2,7 +2,6 @@
 
 
 import dagster as dg
-import polars as pl
 
 from ...lib.pncp import endpoints as E
 from ..io_managers import DayFrames

@@ -10,9 +10,8 @@ import polars as pl
 from ...lib.drift import Fingerprint, compare, load_baseline
 from ...lib.lake import ROW_GROUP_ROWS
 from ...lib.reconcile import reconcile
-from ..io_managers import _days
-from ..partitions import daily
-from ..raw.fetch import markdown
+from ..metadata import markdown
+from ..partitions import daily, window_days
 from ..resources import LakeResource
 
 ARCHIVED = [["raw", t] for t in ("contratacoes", "contratos", "atas", "itens", "arquivos", "atualizacoes")]
@@ -30,7 +29,7 @@ def _reconciliation_check(key: list[str]):
                                 "one compra), the records archived equal the totalRegistros PNCP reported and no "
                                 "page is missing. Blocks staging when it fails.")
     def _check(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
-        days = _days(context.partition_time_window)
+        days = window_days(context.partition_time_window)
         archived = lake.lake().scan(table, days).select(COUNTERS).collect()
         problems = reconcile(archived)
         listings = archived.select(pl.struct("endpoint", "path", "partition_date")).n_unique()
@@ -78,7 +77,7 @@ def _drift_check(key: list[str]):
         drifts: dict[str, list[str]] = {}
         errors = warnings = False
         fingerprints = {}
-        for day in _days(context.partition_time_window):
+        for day in window_days(context.partition_time_window):
             versions = []
             for endpoint, fp in sorted(_fingerprints(store, table, day).items()):
                 fingerprints[endpoint] = fp.digest()[:12]

@@ -14,7 +14,9 @@ from ...lib.harvest import Harvested, harvest
 from ...lib.lake import Lake
 from ...lib.pncp import Exchange, PncpClient
 from ...lib.pncp.errors import FetchFailed
-from ..io_managers import DayFrames, _days
+from ..io_managers import DayFrames
+from ..metadata import markdown
+from ..partitions import window_days
 
 RESUME_MAX_AGE = timedelta(hours=24)
 
@@ -39,7 +41,7 @@ def _known(lake: Lake, table: str, day: date, log) -> dict[str, Exchange]:
 def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner) -> DayFrames:
     """Archive every day of the run's partition window; returns the archive rows for the IO manager."""
     table = "/".join(context.asset_key.path)
-    days = _days(context.partition_time_window)
+    days = window_days(context.partition_time_window)
     totals = Harvested()
 
     async def run() -> None:
@@ -93,11 +95,3 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
 def _preview(result: pl.LazyFrame, n: int = 5) -> str:
     head = result.select("partition_date", "endpoint", "params", "http_status", "records", "payload_sha256").head(n).collect()
     return markdown(head)
-
-
-def markdown(frame: pl.DataFrame) -> str:
-    cols = frame.columns
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for row in frame.iter_rows():
-        lines.append("| " + " | ".join("" if v is None else str(v).replace("|", "\\|")[:160] for v in row) + " |")
-    return "\n".join(lines)

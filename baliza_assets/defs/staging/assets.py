@@ -10,9 +10,9 @@ import polars as pl
 from ...lib import staging as S
 from ...lib.staging.models import validate
 from ...lib.warehouse import refresh_raw_view
-from ..io_managers import DayFrames, _days
-from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
-from ..raw.fetch import markdown
+from ..io_managers import DayFrames
+from ..metadata import markdown
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
 from ..resources import LakeResource, WarehouseResource
 
 DOCS = {
@@ -99,7 +99,7 @@ def _staging_asset(name: str):
     )
     def _asset(context: dg.AssetExecutionContext, raw: DayFrames, warehouse: WarehouseResource,
                lake: LakeResource):
-        days = _days(context.partition_time_window)
+        days = window_days(context.partition_time_window)
         spill = Path(tempfile.mkdtemp(prefix=f"baliza-staging-{name}-"))
         parts, typing_rejects, model_rejects, cases_all = {}, [], [], []
         rows, payloads, preview = 0, 0, None

@@ -121,7 +121,7 @@ def build(entity: Entity, archived: pl.DataFrame | pl.LazyFrame,
 
 def _chunks(rows: list[int], sizes: list[int], limit: int) -> list[tuple[int, int]]:
     """Ranges (first row, last row) of consecutive wanted rows holding about ``limit`` bytes each."""
-    out, start, acc = [], None, 0
+    out, start, prev, acc = [], None, None, 0
     for row, size in zip(rows, sizes):
         if start is not None and acc + size > limit:
             out.append((start, prev))
