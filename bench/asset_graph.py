@@ -192,7 +192,7 @@ def write_archive(world, root: Path, days: list[date]) -> int:
                     tables[f"raw/{kind}"].append(rows_for(kind, f"{base}/{kind}", (("pagina", str(p)),), chunk, day,
                                                           len(chunk), p, ctx={"compra": ref}))
         for table, rows in tables.items():
-            total += lake.write(table, day, archive.frame(rows))
+            total += lake.write(table, day, archive.frame(rows))[0]
     return total
 
 

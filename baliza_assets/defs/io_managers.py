@@ -54,8 +54,8 @@ class LakeIOManager(dg.ConfigurableIOManager):
         try:
             for day in days:
                 part = obj.lazy(day) if isinstance(obj, DayFrames) else obj.lazy().filter(pl.col("partition_date") == day)
-                written += lake.write(table, day, part)
-                rows += lake.scan(table, [day]).select(pl.len()).collect().item()
+                size, count = lake.write(table, day, part)
+                written, rows = written + size, rows + count
         finally:
             if isinstance(obj, DayFrames) and obj.cleanup:
                 obj.cleanup()
@@ -69,9 +69,7 @@ class LakeIOManager(dg.ConfigurableIOManager):
 
     def load_input(self, context: dg.InputContext) -> "DayFrames":
         lake, table = self.lake.lake(), "/".join(context.asset_key.path)
-        days = window_days(context.asset_partitions_time_window)
-        lake.scan(table, days)  # every day must be there: the error names the missing ones
-        return DayFrames({day: lake.scan(table, [day]) for day in days})
+        return DayFrames(lake.scan_days(table, window_days(context.asset_partitions_time_window)))
 
 
 class DayFramesTypeHandler(DbTypeHandler[DayFrames]):

@@ -185,13 +185,23 @@ class Lake:
         """A glob DuckDB or Polars can read: every partition of the matching tables."""
         return self.store.uri(f"{table_pattern}/date=*/*.parquet")
 
-    def write(self, table: str, day: date, frame: pl.DataFrame | pl.LazyFrame) -> int:
-        """Replace one day of a table with ``frame`` (streamed when lazy); returns the bytes written."""
+    def write(self, table: str, day: date, frame: pl.DataFrame | pl.LazyFrame) -> tuple[int, int]:
+        """Replace one day of a table with ``frame`` (streamed when lazy); returns (bytes, rows) written."""
         options = dict(compression="zstd", compression_level=self.compression_level, statistics=True,
                        row_group_size=ROW_GROUP_ROWS)
-        if isinstance(frame, pl.LazyFrame):
-            return self.store.put_file(self.partition_key(table, day), lambda p: frame.sink_parquet(p, **options))
-        return self.store.put_file(self.partition_key(table, day), lambda p: frame.write_parquet(p, **options))
+        rows = 0
+
+        def fill(path: Path) -> None:
+            nonlocal rows
+            if isinstance(frame, pl.LazyFrame):
+                frame.sink_parquet(path, **options)
+                rows = pl.scan_parquet(path).select(pl.len()).collect().item()  # the local file, before upload
+            else:
+                frame.write_parquet(path, **options)
+                rows = len(frame)
+
+        size = self.store.put_file(self.partition_key(table, day), fill)
+        return size, rows
 
     def read(self, table: str, day: date) -> pl.DataFrame | None:
         data = self.store.get(self.partition_key(table, day))
@@ -210,11 +220,19 @@ class Lake:
 
     def scan(self, table: str, days: list[date]) -> pl.LazyFrame:
         """The given days of a table, lazily; a day missing from the lake is an error naming it."""
+        self._require(table, days)
+        return self._scan([self.partition_key(table, d) for d in days])
+
+    def scan_days(self, table: str, days: list[date]) -> dict[date, pl.LazyFrame]:
+        """One lazy scan per day (each day checked once); a missing day is an error naming it."""
+        self._require(table, days)
+        return {d: self._scan([self.partition_key(table, d)]) for d in days}
+
+    def _require(self, table: str, days: list[date]) -> None:
         missing = [d for d in days if not self.exists(table, d)]
         if missing:
             shown = ", ".join(d.isoformat() for d in missing[:5]) + (" ..." if len(missing) > 5 else "")
             raise LakeError(f"{table}: no partition in the lake at {self.location} for {shown}; materialize it first")
-        return self._scan([self.partition_key(table, d) for d in days])
 
     def _scan(self, keys: list[str]) -> pl.LazyFrame:
         uris = [self.store.uri(k) for k in keys]
