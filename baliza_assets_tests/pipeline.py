@@ -10,8 +10,7 @@ import dagster as dg
 import duckdb
 
 from baliza_assets.definitions import ASSETS, CHECKS
-from baliza_assets.defs.io_managers import LakeIOManager, WarehouseIOManager
-from baliza_assets.defs.resources import LakeResource, PncpResource, WarehouseResource
+from baliza_assets.defs.resources import LakeResource, PncpResource, build_resources
 from baliza_assets.lib import warehouse
 from baliza_assets.sandbox import World
 
@@ -24,15 +23,9 @@ def resources(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -
         aws_secret_access_key=s3.secret_access_key if s3 else None,
         aws_region=s3.region if s3 else None,
     )
-    db = str(root / "baliza.duckdb")
-    return {
-        "pncp": PncpResource(consulta_url=endpoints.consulta, detail_url=endpoints.detail,
-                             **{"time_scale": 0.01, "read_timeout": 100.0, **pncp}),
-        "lake": lake_res,
-        "warehouse": WarehouseResource(path=db, lake=lake_res),
-        "lake_io_manager": LakeIOManager(lake=lake_res),
-        "io_manager": WarehouseIOManager(database=db, connection_config={"memory_limit": "512MB"}),
-    }
+    client = PncpResource(consulta_url=endpoints.consulta, detail_url=endpoints.detail,
+                          **{"time_scale": 0.01, "read_timeout": 100.0, **pncp})
+    return build_resources(client, lake_res, str(root / "baliza.duckdb"))
 
 
 def materialize(res: dict, instance, day: date | None = None, last: date | None = None, selection=None,

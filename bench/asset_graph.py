@@ -46,22 +46,16 @@ def peak_rss_mb() -> float:
 
 
 def _resources(root: Path, consulta: str = "http://127.0.0.1:9/none", detail: str = "http://127.0.0.1:9/none"):
-    from baliza_assets.defs.io_managers import LakeIOManager, WarehouseIOManager
     from baliza_assets.defs.resources import (
         DEFAULT_MEMORY_LIMIT,
         LakeResource,
         PncpResource,
-        WarehouseResource,
+        build_resources,
     )
 
-    lake = LakeResource(location=str(root / "lake"))
-    db = str(root / "baliza.duckdb")
-    memory = os.environ.get("BALIZA_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
-    return {"pncp": PncpResource(consulta_url=consulta, detail_url=detail, consulta_concurrency=12,
-                                 detail_concurrency=16),
-            "lake": lake, "warehouse": WarehouseResource(path=db, lake=lake, memory_limit=memory),
-            "lake_io_manager": LakeIOManager(lake=lake),
-            "io_manager": WarehouseIOManager(database=db, connection_config={"memory_limit": memory})}
+    client = PncpResource(consulta_url=consulta, detail_url=detail, consulta_concurrency=12, detail_concurrency=16)
+    return build_resources(client, LakeResource(location=str(root / "lake")), str(root / "baliza.duckdb"),
+                           os.environ.get("BALIZA_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT))
 
 
 def child_day(args) -> dict:

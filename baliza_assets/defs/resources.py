@@ -113,16 +113,20 @@ def duckdb_path_from_env() -> str:
     return os.environ.get("BALIZA_DUCKDB_PATH", DEFAULT_DUCKDB)
 
 
-def resources_from_env() -> dict:
+def build_resources(pncp: PncpResource, lake: LakeResource, duckdb_path: str,
+                    memory_limit: str = DEFAULT_MEMORY_LIMIT) -> dict:
+    """Every resource the assets and checks use, from the three things that vary."""
     from .io_managers import LakeIOManager, WarehouseIOManager
 
-    lake = lake_from_env()
-    path = duckdb_path_from_env()
-    memory = os.environ.get("BALIZA_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
     return {
-        "pncp": pncp_from_env(),
+        "pncp": pncp,
         "lake": lake,
-        "warehouse": WarehouseResource(path=path, lake=lake, memory_limit=memory),
+        "warehouse": WarehouseResource(path=duckdb_path, lake=lake, memory_limit=memory_limit),
         "lake_io_manager": LakeIOManager(lake=lake),
-        "io_manager": WarehouseIOManager(database=path, connection_config={"memory_limit": memory}),
+        "io_manager": WarehouseIOManager(database=duckdb_path, connection_config={"memory_limit": memory_limit}),
     }
+
+
+def resources_from_env() -> dict:
+    return build_resources(pncp_from_env(), lake_from_env(), duckdb_path_from_env(),
+                           os.environ.get("BALIZA_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT))
