@@ -1,26 +1,19 @@
 """Details layer: itens and arquivos of every compra published that day, archived as raw requests."""
 
-
 import dagster as dg
 
 from ...lib import archive
 from ...lib.pncp import CompraRef
 from ...lib.pncp.errors import InvalidValue
 from ..io_managers import DayFrames
-from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
+from ..partitions import FRESHNESS
+from ..raw.assets import RAW
 from ..raw.fetch import fetch_days
 from ..resources import LakeResource, PncpResource
 
-DETAILS = dict(
-    group_name="details",
-    partitions_def=daily,
-    io_manager_key="lake_io_manager",
-    pool="pncp_detail",
-    backfill_policy=RANGE_IN_ONE_RUN,
-    kinds={"polars", "parquet"},
-    freshness_policy=FRESHNESS["details"],
-    ins={"contratacoes": dg.AssetIn(key=["raw", "contratacoes"])},
-)
+# Archived like the raw listings, but on the detail API's pool and with a later deadline.
+DETAILS = {**RAW, "group_name": "details", "pool": "pncp_detail", "freshness_policy": FRESHNESS["details"],
+           "ins": {"contratacoes": dg.AssetIn(key=["raw", "contratacoes"])}}
 
 
 def _compras(context: dg.AssetExecutionContext, contratacoes: DayFrames, day) -> list[CompraRef]:
