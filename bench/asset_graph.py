@@ -132,24 +132,23 @@ def serve(scale: float, now: datetime):
 def write_archive(world, root: Path, days: list[date]) -> int:
     """Archive rows for each day, built from the world the sandbox serves (no HTTP), into the lake."""
 
+    import hashlib
+
     from baliza_assets.lib import archive
     from baliza_assets.lib.lake import Lake
-    from baliza_assets.lib.pncp.exchange import request_key
+    from baliza_assets.lib.pncp import Exchange
 
     lake = Lake(str(root / "lake"))
     now = datetime.now().astimezone()
     total = 0
 
     def rows_for(endpoint, path, params, body, day, records, page=None, pages=None, total_records=None, ctx=None):
-        import hashlib
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        return {"request_id": archive.request_id(request_key(endpoint, path, params)), "partition_date": day,
-                "endpoint": endpoint, "path": path, "params": json.dumps(dict(params)),
-                "context": json.dumps(ctx or {}, sort_keys=True), "url": "http://sandbox" + path,
-                "http_status": 200, "etag": None, "content_type": "application/json",
-                "payload_sha256": hashlib.sha256(data).hexdigest(), "payload_bytes": len(data), "payload": data,
-                "collected_at": now, "elapsed_s": 0.0, "attempts": 1, "numero_pagina": page, "total_paginas": pages,
-                "total_registros": total_records, "records": records}
+        return archive.row(Exchange(
+            endpoint=endpoint, api="", path=path, params=tuple(params), url="http://sandbox" + path, status=200,
+            headers={"content-type": "application/json"}, body=data, sha256=hashlib.sha256(data).hexdigest(),
+            started_at=now, elapsed_s=0.0, attempts=1, page=page, total_pages=pages, total_records=total_records,
+            records=records, meta=ctx or {}), day)
 
     def envelope(endpoint, path, records, size, day, extra=()):
         pages = max(1, -(-len(records) // size))
