@@ -2,20 +2,25 @@
 
 import dagster as dg
 
-from .defs.cdc import assets as cdc
+from .defs.cdc import capture, feed, sensors
 from .defs.details import assets as details
 from .defs.marts import assets as marts
 from .defs.raw import assets as raw
 from .defs.raw import checks as raw_checks
 from .defs.resources import resources_from_env
+from .defs.schedules import daily_harvest
 from .defs.staging import assets as staging
 from .defs.staging import checks as staging_checks
 
-ASSETS = dg.load_assets_from_modules([raw, details, staging, marts, cdc])
+ASSETS = dg.load_assets_from_modules([raw, details, staging, marts, feed, capture])
 CHECKS = dg.load_asset_checks_from_modules([raw_checks, staging_checks])
+
+PARTITIONED = [a.key for a in ASSETS if a.partitions_def is not None]
 
 defs = dg.Definitions(
     assets=ASSETS,
     asset_checks=CHECKS,
+    schedules=[daily_harvest(PARTITIONED)],
+    sensors=[sensors.update_feed_refresh],
     resources=resources_from_env(),
 )

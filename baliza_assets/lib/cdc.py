@@ -6,7 +6,7 @@ snapshots compared, and for updates the columns that changed with their old and 
 
 Rows are compared through a hash of their compared columns, so only the few changed records are
 ever compared column by column. A newer snapshot that would delete more than ``max_delete_share``
-of the older one is refused (:class:`SuspiciousSnapshot`): an API that failed or answered short
+of the older one (beyond a few) is refused (:class:`SuspiciousSnapshot`): an API that failed or answered short
 must never turn into mass deletions.
 """
 
@@ -30,8 +30,9 @@ def _hashed(frame: pl.LazyFrame, key: list[str], compare: list[str]) -> pl.LazyF
 
 def diff(old: pl.DataFrame | pl.LazyFrame, new: pl.DataFrame | pl.LazyFrame, key: list[str], *,
          compare: list[str] | None = None, ignore: tuple[str, ...] = PROVENANCE, at: datetime | None = None, old_snapshot: str | None = None,
-         new_snapshot: str | None = None, max_delete_share: float = 0.2) -> pl.DataFrame:
-    """The change log from ``old`` to ``new`` (records identified by ``key``)."""
+         new_snapshot: str | None = None, max_delete_share: float = 0.2, tolerated_deletes: int = 10) -> pl.DataFrame:
+    """The change log from ``old`` to ``new`` (records identified by ``key``). Up to
+    ``tolerated_deletes`` deletions always pass, so a small day losing a few records is not refused."""
     old, new = old.lazy(), new.lazy()
     columns = new.collect_schema().names()
     compare = compare or [c for c in columns if c not in key and c not in ignore]
@@ -44,7 +45,7 @@ def diff(old: pl.DataFrame | pl.LazyFrame, new: pl.DataFrame | pl.LazyFrame, key
     deletes = int((pairs["op"] == "D").sum())
     if deletes:
         before = old.select(pl.len()).collect().item()
-        if before and deletes / before > max_delete_share:
+        if deletes > tolerated_deletes and deletes / before > max_delete_share:
             raise SuspiciousSnapshot(
                 f"the newer snapshot would delete {deletes} of {before} records ({deletes / before:.1%}, more than "
                 f"{max_delete_share:.0%}); refusing: a failed or short refresh must not become mass deletions")

@@ -22,6 +22,7 @@ import polars as pl
 
 _TABLE = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
 PENDING = "_pending"
+_PART = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 ROW_GROUP_ROWS = 1000  # small row groups: a reader can take a day's payloads a slice at a time
 
 
@@ -175,18 +176,21 @@ class Lake:
 
     # ---- partitions ------------------------------------------------------------------------------
     @staticmethod
-    def partition_key(table: str, day: date) -> str:
-        return f"{_check_table(table)}/date={day.isoformat()}/part-0.parquet"
+    def partition_key(table: str, day: date, part: str = "part-0") -> str:
+        if not _PART.match(part):
+            raise LakeError(f"lake file name {part!r}: use lowercase letters, digits and hyphens")
+        return f"{_check_table(table)}/date={day.isoformat()}/{part}.parquet"
 
-    def uri(self, table: str, day: date | None = None) -> str:
-        return self.store.uri(self.partition_key(table, day) if day else _check_table(table))
+    def uri(self, table: str, day: date | None = None, part: str = "part-0") -> str:
+        return self.store.uri(self.partition_key(table, day, part) if day else _check_table(table))
 
     def glob(self, table_pattern: str) -> str:
         """A glob DuckDB or Polars can read: every partition of the matching tables."""
         return self.store.uri(f"{table_pattern}/date=*/*.parquet")
 
-    def write(self, table: str, day: date, frame: pl.DataFrame | pl.LazyFrame) -> tuple[int, int]:
-        """Replace one day of a table with ``frame`` (streamed when lazy); returns (bytes, rows) written."""
+    def write(self, table: str, day: date, frame: pl.DataFrame | pl.LazyFrame, part: str = "part-0") -> tuple[int, int]:
+        """Replace one day of a table (or one named file of it, ``part``) with ``frame`` (streamed when
+        lazy); returns (bytes, rows) written."""
         options = dict(compression="zstd", compression_level=self.compression_level, statistics=True,
                        row_group_size=ROW_GROUP_ROWS)
         rows = 0
@@ -200,7 +204,7 @@ class Lake:
                 frame.write_parquet(path, **options)
                 rows = len(frame)
 
-        size = self.store.put_file(self.partition_key(table, day), fill)
+        size = self.store.put_file(self.partition_key(table, day, part), fill)
         return size, rows
 
     def read(self, table: str, day: date) -> pl.DataFrame | None:

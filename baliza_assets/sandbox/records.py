@@ -1792,6 +1792,30 @@ def _date_plus(s: str | None, days: int, default: datetime) -> str:
         return d.isoformat()
 
 
+def amend_itens(rng: random.Random, itens: list[dict], at: datetime) -> list[dict]:
+    """The itens after one amendment of their compra: most amendments leave them alone; the others
+    re-price an item, change its quantity or close it, stamping ``dataAtualizacao``. Never mutates."""
+    out = list(itens)
+    if not out or rng.random() < 0.5:
+        return out
+    for pos in sorted(rng.sample(range(len(out)), min(len(out), rng.choice((1, 1, 2))))):
+        item = _copy(out[pos])
+        r = rng.random()
+        if r < 0.5 and item.get("valorUnitarioEstimado"):
+            item["valorUnitarioEstimado"] = round(item["valorUnitarioEstimado"] * rng.uniform(0.8, 1.2) + 0.01, 2)
+            item["valorTotal"] = round(item["valorUnitarioEstimado"] * (item.get("quantidade") or 1.0), 2)
+        elif r < 0.75:
+            item["quantidade"] = float((item.get("quantidade") or 1.0) + rng.randint(1, 10))
+            item["valorTotal"] = round((item.get("valorUnitarioEstimado") or 0.0) * item["quantidade"], 2)
+        else:
+            new = 3 if item.get("situacaoCompraItem") != 3 else 1
+            item["situacaoCompraItem"] = new
+            item["situacaoCompraItemNome"] = _SITUACAO_ITEM[new]
+        item["dataAtualizacao"] = _ts(at)
+        out[pos] = item
+    return out
+
+
 def amend(rng: random.Random, entity: str, record: dict, at: datetime) -> dict:
     """A new version of ``record`` changed as a real update would; never mutates ``record``."""
     out = _copy(record)

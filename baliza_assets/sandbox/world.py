@@ -170,6 +170,7 @@ class World:
         self._events = _LRU(512)
         self._bodies = _LRU(8)
         self._views = _LRU(16)
+        self._stub_index = _LRU(64)
 
     # ---- clock -------------------------------------------------------------------------
     def advance(self, delta: timedelta) -> datetime:
@@ -418,8 +419,35 @@ class World:
         return None
 
     def itens(self, compra: dict) -> list[dict]:
-        rng = rng_for(self.seed, "itens", compra["numeroControlePNCP"])
-        return records.itens(rng, compra, records.itens_count(rng))
+        """The itens of this version of a compra: generated from the compra as first published, then
+        amended along with it (each amendment of the compra up to this version may change a few)."""
+        key = compra["numeroControlePNCP"]
+        rng = rng_for(self.seed, "itens", key)
+        first = {**compra, "dataAtualizacao": compra.get("dataInclusao")}
+        out = records.itens(rng, first, records.itens_count(rng))
+        for ev in self._compra_amendments(compra):
+            out = records.amend_itens(rng_for(self.seed, "itens", key, "amend", ev.n), out, ev.stamped_at)
+        return out
+
+    def _compra_amendments(self, compra: dict) -> list[Event]:
+        """The amendments (in order) that made this version of a compra, from its stamp."""
+        stamp = compra.get("dataAtualizacaoGlobal")
+        if not stamp or stamp == compra.get("dataPublicacaoPncp"):
+            return []
+        seq, ano = compra.get("sequencialCompra"), compra.get("anoCompra")
+        try:
+            day = date(ano, 1, 1) + timedelta(days=(seq - 1) // MAX_PER_ORGAO_DAY)
+        except (TypeError, OverflowError, ValueError):
+            return []
+        with self._lock:
+            index = self._stub_index.get_or(day, lambda: {(self.orgaos[s.orgao].cnpj, s.sequencial): s
+                                                          for s in self.stubs("contratacoes", day)})
+        stub = index.get(((compra.get("orgaoEntidade") or {}).get("cnpj"), seq))
+        if stub is None:
+            return []
+        until = datetime.fromisoformat(stamp)
+        return [ev for ev in self.events("contratacoes", day).get(stub.idx, ())
+                if ev.kind == "U" and ev.stamped_at.replace(microsecond=0) <= until]
 
     def arquivos(self, compra: dict) -> list[dict]:
         rng = rng_for(self.seed, "arquivos", compra["numeroControlePNCP"])

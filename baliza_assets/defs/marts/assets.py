@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from ..automation import REBUILDS_AFTER_UPSTREAM
 from ..metadata import markdown
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
 from ..resources import WarehouseResource
@@ -38,7 +39,8 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 
 
 def _full_mart(name: str, query: str, deps: list[str], doc: str):
-    @dg.asset(key=["marts", name], deps=[["staging", d] for d in deps], description=doc, **MARTS)
+    @dg.asset(key=["marts", name], deps=[["staging", d] for d in deps], description=doc,
+              automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             con.execute("CREATE SCHEMA IF NOT EXISTS marts")

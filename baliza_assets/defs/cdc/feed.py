@@ -41,6 +41,18 @@ FEED_SCHEMA = {"entity": pl.String, "record_key": pl.String, "data_atualizacao_g
                "publication_date": pl.Date, "partition_date": pl.Date, "payload_sha256": pl.String}
 
 
+PUBLICATION_DAYS = "publication_days"
+
+
+def touched(feed: pl.DataFrame) -> dict[str, list[str]]:
+    """{entity: [publication days, ISO]} of the records in (part of) the feed."""
+    pairs = feed.select("entity", "publication_date").unique().drop_nulls().sort("entity", "publication_date")
+    out: dict[str, list[str]] = {}
+    for entity, day in pairs.iter_rows():
+        out.setdefault(entity, []).append(day.isoformat())
+    return out
+
+
 @dg.asset(
     key=["cdc", "update_feed"],
     group_name="cdc",
@@ -55,7 +67,8 @@ FEED_SCHEMA = {"entity": pl.String, "record_key": pl.String, "data_atualizacao_g
 def update_feed(context: dg.AssetExecutionContext, updates: DayFrames, atas: DayFrames) -> pl.DataFrame:
     """Records PNCP reported as updated each day (partition = update date): entity, key, the new
     dataAtualizacaoGlobal, and the publication day the record belongs to, i.e. the publication-date
-    partition that a refresh must re-materialize."""
+    partition that a refresh must re-materialize. Each day's publication days are also recorded as an
+    observation of this asset (`publication_days`), which the `update_feed_refresh` sensor reads."""
     frames = []
     sources = {"updates": updates, "atas": atas}
     for day in window_days(context.partition_time_window):
@@ -68,6 +81,10 @@ def update_feed(context: dg.AssetExecutionContext, updates: DayFrames, atas: Day
                 data_atualizacao_global=pl.col("data_atualizacao_global").cast(pl.Datetime("us")),
                 publication_date=published, partition_date=pl.lit(day), payload_sha256="payload_sha256"))
     feed = pl.concat(frames).cast(FEED_SCHEMA) if frames else pl.DataFrame(schema=FEED_SCHEMA)
+    for day in window_days(context.partition_time_window):  # what the refresh sensor reads, day by day
+        context.log_event(dg.AssetObservation(asset_key=context.asset_key, partition=day.isoformat(),
+                                              metadata={PUBLICATION_DAYS: dg.MetadataValue.json(
+                                                  touched(feed.filter(pl.col("partition_date") == day)))}))
     by_day = feed.group_by("entity", "publication_date").len().sort("entity", "publication_date")
     context.add_output_metadata({
         "dagster/row_count": len(feed),

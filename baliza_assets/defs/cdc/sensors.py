@@ -1,0 +1,69 @@
+"""Sensors of the CDC layer: the update feed turns into refreshes of the publication days it touched."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+
+from .feed import PUBLICATION_DAYS
+
+FEED = dg.AssetKey(["cdc", "update_feed"])
+
+# What re-materializing a publication day of an entity means: fetch it again, type it, capture changes.
+REFRESH = {
+    "contratacoes": [["raw", "contratacoes"], ["raw", "itens"], ["raw", "arquivos"], ["staging", "contratacoes"],
+                     ["staging", "itens"], ["staging", "arquivos"], ["cdc", "contratacoes"], ["cdc", "itens"],
+                     ["marts", "daily_spend"]],
+    "contratos": [["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"]],
+}  # atas are partitioned by update date: the feed's own day already holds them
+EVENTS_PER_TICK = 500
+
+
+def refresh_requests(observations, feed_cursor: int) -> list[dg.RunRequest]:
+    """One run per publication day touched by the feed days observed, refreshing the entities updated.
+    The feed's own day is left to the daily schedule; run keys name the day, the entities and the feed
+    event they come from, so evaluating the same events again requests nothing new."""
+    wanted: dict[date, set[str]] = {}
+    for record in observations:
+        feed_day = date.fromisoformat(record.partition_key)
+        days = record.asset_observation.metadata[PUBLICATION_DAYS].value
+        for entity, published in days.items():
+            if entity not in REFRESH:
+                continue
+            for iso in published:
+                if date.fromisoformat(iso) != feed_day:
+                    wanted.setdefault(date.fromisoformat(iso), set()).add(entity)
+    requests = []
+    for day, entities in sorted(wanted.items()):
+        keys = sorted({tuple(k) for e in sorted(entities) for k in REFRESH[e]})
+        requests.append(dg.RunRequest(
+            run_key=f"refresh:{day}:{'+'.join(sorted(entities))}:feed-event-{feed_cursor}",
+            partition_key=day.isoformat(),
+            asset_selection=[dg.AssetKey(list(k)) for k in keys],
+            tags={"baliza/trigger": "update_feed", "baliza/entities": ",".join(sorted(entities))},
+        ))
+    return requests
+
+
+@dg.sensor(
+    name="update_feed_refresh",
+    description="Reads the publication days each materialized update-feed day touched (observations of "
+                "cdc/update_feed, after a stored cursor) and requests one refresh run per publication day: "
+                "raw, details, staging and CDC of the entities that changed.",
+    target=dg.AssetSelection.assets(*{tuple(k) for keys in REFRESH.values() for k in keys}),
+    minimum_interval_seconds=120,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def update_feed_refresh(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    cursor = int(context.cursor) if context.cursor else None
+    found = context.instance.fetch_observations(dg.AssetRecordsFilter(asset_key=FEED, after_storage_id=cursor),
+                                                limit=EVENTS_PER_TICK, ascending=True).records
+    observations = [r for r in found if PUBLICATION_DAYS in r.asset_observation.metadata]
+    if not found:
+        return dg.SensorResult(skip_reason="no new update-feed days", cursor=context.cursor)
+    last = found[-1].storage_id
+    requests = refresh_requests(observations, last)
+    context.log.info(f"{len(observations)} update-feed day(s) up to event {last}: {len(requests)} refresh run(s)")
+    return dg.SensorResult(run_requests=requests, cursor=str(last),
+                           skip_reason=None if requests else "the feed touched no earlier publication day")
