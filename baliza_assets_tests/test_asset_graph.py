@@ -38,6 +38,8 @@ def graph() -> dict:
             "kinds": sorted(spec.kinds) if spec else None,
             "has_description": bool(node.description),
             "freshness": _freshness(node),
+            "automation": node.automation_condition and (node.automation_condition.get_label()
+                                                         or type(node.automation_condition).__name__),
             "checks": sorted(f"{spec.name}{' (blocking)' if spec.blocking else ''}"
                              for ck in graph.asset_check_keys if ck.asset_key == key
                              for spec in [graph.get_check_spec(ck)]),
@@ -51,6 +53,14 @@ def test_asset_graph_matches_snapshot():
         SNAPSHOT.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n")
     expected = json.loads(SNAPSHOT.read_text())
     assert current == expected, "the asset graph changed; review, then regenerate with BALIZA_UPDATE_SNAPSHOTS=1"
+
+
+def test_schedules_and_sensors_run_by_default():
+    repo = defs.get_repository_def()
+    assert {s.name: (s.cron_schedule, s.execution_timezone, s.default_status.value)
+            for s in repo.schedule_defs} == {"daily_harvest": ("0 6 * * *", "America/Sao_Paulo", "RUNNING")}
+    assert {s.name: s.default_status.value for s in repo.sensor_defs if s.name == "update_feed_refresh"} == {
+        "update_feed_refresh": "RUNNING"}
 
 
 def test_every_asset_is_documented_and_layered():

@@ -26,4 +26,5 @@ def fresh_by(hour: int) -> dg.FreshnessPolicy:
 
 
 # When each layer must be fresh: the API-bound layers first, then staging, then the marts.
-FRESHNESS = {"raw": fresh_by(8), "details": fresh_by(10), "staging": fresh_by(11), "marts": fresh_by(12)}
+FRESHNESS = {"raw": fresh_by(8), "details": fresh_by(10), "staging": fresh_by(11), "cdc": fresh_by(12),
+             "marts": fresh_by(12)}

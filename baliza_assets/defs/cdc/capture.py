@@ -9,10 +9,8 @@ import dagster as dg
 from ...lib import capture as C
 from ...lib.cdc import SuspiciousSnapshot
 from ..automation import FOLLOWS_UPSTREAM_PARTITION
-from ..partitions import RANGE_IN_ONE_RUN, daily, window_days
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
 from ..resources import LakeResource, WarehouseResource
-
-
 
 BRASILIA = ZoneInfo("America/Sao_Paulo")
 
@@ -55,6 +53,7 @@ def _capture_asset(name: str):
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb", "parquet"},
         automation_condition=FOLLOWS_UPSTREAM_PARTITION,
+        freshness_policy=FRESHNESS["cdc"],
     )
     def _asset(context: dg.AssetExecutionContext, config: CaptureConfig, warehouse: WarehouseResource,
                lake: LakeResource) -> dg.MaterializeResult:
