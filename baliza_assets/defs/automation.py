@@ -1,4 +1,4 @@
-"""When assets materialize without anyone clicking: declarative conditions, sensors and the schedule."""
+"""Declarative automation: conditions under which assets materialize without anyone clicking."""
 
 import dagster as dg
 

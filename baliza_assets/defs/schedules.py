@@ -6,7 +6,10 @@ import os
 from datetime import timedelta
 
 import dagster as dg
+from dagster._utils.schedules import is_valid_cron_string
 
+HARVEST_CRON_ENV = "BALIZA_HARVEST_CRON"
+DEFAULT_HARVEST_CRON = "0 6 * * *"
 REFRESH_DAYS_ENV = "BALIZA_REFRESH_DAYS"
 DEFAULT_REFRESH_DAYS = 3
 MAX_REFRESH_DAYS = 60
@@ -26,14 +29,22 @@ def refresh_days() -> int:
     return n
 
 
+def harvest_cron() -> str:
+    """When the daily harvest runs (Brasília time), from BALIZA_HARVEST_CRON, read when the code loads."""
+    cron = os.environ.get(HARVEST_CRON_ENV, "").strip() or DEFAULT_HARVEST_CRON
+    if not is_valid_cron_string(cron):
+        raise ValueError(f"{HARVEST_CRON_ENV}={cron!r} is not a cron schedule (e.g. '0 6 * * *')")
+    return cron
+
+
 def daily_harvest(keys: list[dg.AssetKey]) -> dg.ScheduleDefinition:
     @dg.schedule(
         name="daily_harvest",
-        cron_schedule="0 6 * * *",
+        cron_schedule=harvest_cron(),
         execution_timezone="America/Sao_Paulo",
         target=dg.AssetSelection.assets(*keys),
         default_status=dg.DefaultScheduleStatus.RUNNING,
-        description="Every day at 06:00 (Brasília): one run over the last BALIZA_REFRESH_DAYS days ending "
+        description="Every day at 06:00 Brasília (BALIZA_HARVEST_CRON): one run over the last BALIZA_REFRESH_DAYS days ending "
                     f"yesterday (default {DEFAULT_REFRESH_DAYS}) of every partitioned asset. Yesterday is fetched "
                     "for the first time; the earlier days are refreshed, which catches late publications, "
                     "deletions and backdated updates the update feed missed.",

@@ -98,6 +98,13 @@ class _LocalStore:
             return []
         return sorted(str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file() and not p.name.startswith("."))
 
+    def sizes(self, prefix: str) -> dict[str, int]:
+        base = self.root / prefix
+        if not base.is_dir():
+            return {}
+        return {str(p.relative_to(self.root)): p.stat().st_size
+                for p in sorted(base.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
     def delete(self, keys: list[str]) -> None:
         for key in keys:
             (self.root / key).unlink(missing_ok=True)
@@ -145,6 +152,12 @@ class _S3Store:
         for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
             out += [obj["Key"][strip:] for obj in page.get("Contents", [])]
         return sorted(out)
+
+    def sizes(self, prefix: str) -> dict[str, int]:
+        out, strip = {}, len(self._key("")) if self.prefix else 0
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+            out.update({obj["Key"][strip:]: obj["Size"] for obj in page.get("Contents", [])})
+        return dict(sorted(out.items()))
 
     def delete(self, keys: list[str]) -> None:
         for i in range(0, len(keys), 1000):

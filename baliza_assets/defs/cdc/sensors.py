@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import dagster as dg
@@ -18,6 +19,15 @@ REFRESH = {
     "contratos": [["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"]],
 }  # atas are partitioned by update date: the feed's own day already holds them
 EVENTS_PER_TICK = 500
+INTERVAL_ENV = "BALIZA_FEED_SENSOR_INTERVAL"
+
+
+def interval_s() -> int:
+    """Seconds between evaluations, from BALIZA_FEED_SENSOR_INTERVAL (read when the code loads)."""
+    raw = os.environ.get(INTERVAL_ENV, "").strip() or "120"
+    if not raw.isdigit() or not 5 <= int(raw) <= 86400:
+        raise ValueError(f"{INTERVAL_ENV}={raw!r}: expected whole seconds from 5 to 86400")
+    return int(raw)
 
 
 def refresh_requests(observations, feed_cursor: int) -> list[dg.RunRequest]:
@@ -52,7 +62,7 @@ def refresh_requests(observations, feed_cursor: int) -> list[dg.RunRequest]:
                 "cdc/update_feed, after a stored cursor) and requests one refresh run per publication day: "
                 "raw, details, staging and CDC of the entities that changed.",
     target=dg.AssetSelection.assets(*{tuple(k) for keys in REFRESH.values() for k in keys}),
-    minimum_interval_seconds=120,
+    minimum_interval_seconds=interval_s(),
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def update_feed_refresh(context: dg.SensorEvaluationContext) -> dg.SensorResult:
