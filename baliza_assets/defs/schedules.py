@@ -8,6 +8,8 @@ from datetime import timedelta
 import dagster as dg
 from dagster._utils.schedules import is_valid_cron_string
 
+from .automation import ONE_PROCESS
+
 HARVEST_CRON_ENV = "BALIZA_HARVEST_CRON"
 DEFAULT_HARVEST_CRON = "0 6 * * *"
 REFRESH_DAYS_ENV = "BALIZA_REFRESH_DAYS"
@@ -55,6 +57,7 @@ def daily_harvest(keys: list[dg.AssetKey]) -> dg.ScheduleDefinition:
         return dg.RunRequest(
             run_key=f"daily:{first}:{last}",
             asset_selection=keys,
+            run_config=ONE_PROCESS,
             tags={"dagster/asset_partition_range_start": first.isoformat(),
                   "dagster/asset_partition_range_end": last.isoformat(), "baliza/trigger": "daily_harvest"},
         )

@@ -7,6 +7,7 @@ from datetime import date
 
 import dagster as dg
 
+from ..automation import ONE_PROCESS
 from .feed import PUBLICATION_DAYS
 
 FEED = dg.AssetKey(["cdc", "update_feed"])
@@ -51,6 +52,7 @@ def refresh_requests(observations, feed_cursor: int) -> list[dg.RunRequest]:
             run_key=f"refresh:{day}:{'+'.join(sorted(entities))}:feed-event-{feed_cursor}",
             partition_key=day.isoformat(),
             asset_selection=[dg.AssetKey(list(k)) for k in keys],
+            run_config=ONE_PROCESS,
             tags={"baliza/trigger": "update_feed", "baliza/entities": ",".join(sorted(entities))},
         ))
     return requests

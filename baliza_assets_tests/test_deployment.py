@@ -1,0 +1,235 @@
+"""The production deployment, as real processes on loopback: PostgreSQL, `dagster api grpc` serving
+baliza_assets, `dagster-daemon run`, `dagster-webserver`, the lake on S3 (SeaweedFS) and the PNCP
+sandbox. The daemon ticks the daily schedule and the update-feed sensor, which launch runs that
+succeed; a backfill over a date range is launched through the webserver's GraphQL API and completes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import dagster as dg
+import httpx
+import pytest
+import yaml
+
+from baliza_assets.lib import warehouse
+from baliza_assets.ops import graphql
+from baliza_assets.sandbox import Sandbox, World
+from baliza_assets.sandbox.faults import Faults
+from baliza_assets.sandbox.server import running
+
+from .pgserver import postgres
+
+DEPLOY = Path(__file__).parents[1] / "deploy"
+PG_SECRET = f"pg-secret-{uuid.uuid4().hex[:12]}"
+BIN = Path(sys.executable).parent
+SCHEDULE = {"repositoryLocationName": "baliza_assets", "repositoryName": "__repository__"}
+
+TICKS = """
+query Ticks($schedule: ScheduleSelector!, $sensor: SensorSelector!) {
+  scheduleOrError(scheduleSelector: $schedule) {
+    ... on Schedule { scheduleState { status ticks(limit: 20) { status runIds } } }
+  }
+  sensorOrError(sensorSelector: $sensor) {
+    ... on Sensor { sensorState { status ticks(limit: 50) { status runIds } } }
+  }
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(what: str, condition, timeout: float, every: float = 2.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+class Processes:
+    def __init__(self, logs: Path, env: dict):
+        self.logs, self.env, self.procs = logs, env, {}
+
+    def start(self, name: str, args: list[str]) -> None:
+        log = open(self.logs / f"{name}.log", "wb")
+        self.procs[name] = subprocess.Popen(args, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+
+    def alive(self) -> None:
+        for name, proc in self.procs.items():
+            assert proc.poll() is None, f"{name} exited: {self.log(name)[-3000:]}"
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+@pytest.mark.slow
+def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_path, s3_server, monkeypatch):
+    bucket = f"baliza-{uuid.uuid4().hex[:8]}"
+    s3_server.client().create_bucket(Bucket=bucket)
+    # The sandbox's clock: the end of yesterday in Brasília, as the schedule's "yesterday" expects.
+    today = (datetime.now(timezone.utc) - timedelta(hours=3)).date()
+    yesterday = today - timedelta(days=1)
+    world = World(seed=11, volume="small")
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(DEPLOY / "production" / "dagster.yaml", home / "dagster.yaml")
+    grpc_port, web_port = _free_port(), _free_port()
+    workspace = yaml.safe_load((DEPLOY / "production" / "workspace.yaml").read_text())
+    workspace["load_from"][0]["grpc_server"].update(host="127.0.0.1", port=grpc_port)
+    (tmp_path / "workspace.yaml").write_text(yaml.safe_dump(workspace))
+    web = f"http://127.0.0.1:{web_port}"
+
+    with postgres(PG_SECRET) as pg, running(Sandbox(world, Faults())) as ep:
+        env = {**os.environ, **pg.env(), **s3_server.env(), "DAGSTER_HOME": str(home),
+               "PNCP_CONSULTA_URL": ep.consulta, "PNCP_DETAIL_URL": ep.detail, "PNCP_TIME_SCALE": "0.01",
+               "BALIZA_LAKE": f"s3://{bucket}/lake", "BALIZA_DUCKDB_PATH": str(tmp_path / "baliza.duckdb"),
+               "BALIZA_REFRESH_DAYS": "1", "BALIZA_HARVEST_CRON": _next_minute(), "BALIZA_FEED_SENSOR_INTERVAL": "10"}
+        procs = Processes(tmp_path, env)
+        try:
+            procs.start("code", [str(BIN / "dagster"), "api", "grpc", "-m", "baliza_assets.definitions",
+                                 "-h", "127.0.0.1", "-p", str(grpc_port)])
+            _wait("the code server", lambda: subprocess.run(
+                [str(BIN / "dagster"), "api", "grpc-health-check", "-p", str(grpc_port)], env=env,
+                capture_output=True).returncode == 0, 120)
+            procs.start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")])
+            procs.start("webserver", [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(web_port),
+                                      "-w", str(tmp_path / "workspace.yaml")])
+            _wait("the webserver", lambda: _ok(f"{web}/server_info"), 120)
+
+            for name, value in pg.env().items():  # this process reads the same PostgreSQL instance
+                monkeypatch.setenv(name, value)
+            with dg.DagsterInstance.from_config(str(home)) as instance:
+                # 1. The schedule ticks (every minute here) and its run over yesterday succeeds.
+                scheduled = _wait("a run from the daily_harvest schedule", lambda: _runs(
+                    instance, {"dagster/schedule_name": "daily_harvest"}), 150)[0]
+                assert scheduled.tags["dagster/asset_partition_range_start"] == yesterday.isoformat()
+                _finished(instance, scheduled.run_id, procs)
+                assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
+                             "partition_date = ?", [yesterday])[0][0] == len(world.published("contratos", yesterday))
+
+                # 2. A backfill over a date range, launched through GraphQL, runs beside what follows.
+                first, last = yesterday - timedelta(days=40), yesterday - timedelta(days=39)
+                backfill = graphql.launch_backfill(web, [["raw", "contratos"], ["staging", "contratos"]],
+                                                   [first.isoformat(), last.isoformat()], "deployment test")
+
+                # 3. The update feed the scheduled run materialized drives the sensor: one refresh run per
+                # earlier publication day it touched, each succeeding and capturing that day's changes.
+                touched = {date.fromisoformat(r["dataPublicacaoPncp"][:10]) for e in ("contratacoes", "contratos")
+                           for r in world.updated(e, yesterday)} - {yesterday}
+                assert touched
+
+                def refreshes_done():
+                    procs.alive()
+                    runs = _runs(instance, {"dagster/sensor_name": "update_feed_refresh"})
+                    failed = [r.run_id for r in runs if r.status == dg.DagsterRunStatus.FAILURE]
+                    assert not failed, f"refresh runs failed: {failed}"
+                    finished = [r for r in runs if r.status == dg.DagsterRunStatus.SUCCESS]
+                    return runs if runs and len(finished) == len(runs) else None
+
+                refreshes = _wait("every update_feed_refresh run to succeed", refreshes_done, 420)
+                assert {date.fromisoformat(r.tags["dagster/partition"]) for r in refreshes} == touched
+                assert len(refreshes) == len(touched), "one run per publication day the feed touched, no more"
+                captured = {d for (d,) in query(tmp_path / "baliza.duckdb", "SELECT DISTINCT partition_date FROM "
+                                                "cdc.snapshots WHERE partition_date < ?", [yesterday])}
+                assert captured == touched
+
+                def backfill_done():
+                    procs.alive()
+                    status = graphql.backfill_status(web, backfill)
+                    return None if status in ("REQUESTED", "CANCELING") else status
+
+                status = _wait("the backfill to finish", backfill_done, 300)
+                assert status in ("COMPLETED", "COMPLETED_SUCCESS"), status
+                for day in (first, last):
+                    assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
+                                 "partition_date = ?", [day])[0][0] == len(world.published("contratos", day))
+
+                # 4. The webserver shows both instigators running, with ticks that launched runs.
+                ticks = graphql.call(web, TICKS, {"schedule": {**SCHEDULE, "scheduleName": "daily_harvest"},
+                                                  "sensor": {**SCHEDULE, "sensorName": "update_feed_refresh"}})
+                schedule_state = ticks["scheduleOrError"]["scheduleState"]
+                sensor_state = ticks["sensorOrError"]["sensorState"]
+                assert schedule_state["status"] == sensor_state["status"] == "RUNNING"
+                assert any(t["status"] == "SUCCESS" and t["runIds"] for t in schedule_state["ticks"])
+                assert any(t["status"] == "SUCCESS" and t["runIds"] for t in sensor_state["ticks"])
+
+                # 5. The operator commands work against the deployed instance.
+                done = subprocess.run([str(BIN / "baliza"), "verify", "--from", str(yesterday), "--to",
+                                       str(yesterday)], env=env, capture_output=True, text=True, timeout=120)
+                assert done.returncode == 0 and "every partition materialized and reconciled" in done.stdout, (
+                    done.stdout + done.stderr)
+
+                # 6. No secret in any event, log or error.
+                events = "".join(str(e) for r in instance.get_runs() for e in instance.all_logs(r.run_id))
+        finally:
+            procs.stop()
+    texts = [events] + [procs.log(n) for n in ("code", "daemon", "webserver")] + [
+        p.read_text(errors="replace") for p in home.rglob("*") if p.is_file() and p.suffix in (".err", ".out", ".log")]
+    for secret in (PG_SECRET, s3_server.secret_access_key):
+        leaks = [t[max(0, t.find(secret) - 200):t.find(secret) + 50] for t in texts if secret in t]
+        assert not leaks, f"a secret leaked: {leaks[0]}"
+
+
+def _next_minute() -> str:
+    """A cron that fires once within the next two minutes (hourly at that minute)."""
+    return f"{(datetime.now() + timedelta(seconds=75)).minute} * * * *"
+
+
+def _ok(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _runs(instance, tags: dict, status=None) -> list:
+    filters = dg.RunsFilter(tags=tags, statuses=[status] if status else None)
+    return instance.get_runs(filters=filters)
+
+
+def query(db: Path, sql: str, params: list) -> list:
+    """Read the warehouse, waiting out a run that holds DuckDB's write lock."""
+    with warehouse.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def _finished(instance, run_id: str, procs: Processes) -> None:
+    done = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
+
+    def finished():
+        procs.alive()
+        run = instance.get_run_by_id(run_id)
+        return run if run.status in done else None
+
+    run = _wait(f"run {run_id}", finished, 300)
+    if run.status != dg.DagsterRunStatus.SUCCESS:
+        failures = [e.message for e in instance.all_logs(run_id) if e.is_dagster_event and e.dagster_event.is_failure]
+        raise AssertionError(f"run {run_id} ended {run.status}: {failures[:3]}")
