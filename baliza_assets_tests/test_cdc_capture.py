@@ -12,6 +12,7 @@ import pytest
 from baliza_assets.lib.lake import Lake
 from baliza_assets.sandbox import Sandbox, World
 from baliza_assets.sandbox.faults import Faults
+from baliza_assets.sandbox.server import running
 
 from .conftest import DAY, NOW
 from .pipeline import materialize, query, resources
@@ -45,10 +46,11 @@ def change_log(db, entity: str, key: str) -> dict:
     return {(r[0] if len(r) == 2 else tuple(r[:-1])): r[-1] for r in rows}
 
 
-@pytest.fixture
-def captured_twice(world, serve, tmp_path):
+@pytest.fixture(scope="module")
+def captured_twice(tmp_path_factory):
     """DAY captured two days after it, then again 40 days later; returns (world, states, db, root, instance)."""
-    with dg.instance_for_test() as instance, serve(Sandbox(world, Faults())) as ep:
+    world, tmp_path = World(seed=7, volume="small", now=NOW), tmp_path_factory.mktemp("cdc")
+    with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         res = resources(ep, tmp_path)
         assert materialize(res, instance, DAY, selection=CAPTURE).success
         first = sandbox_state(world)
