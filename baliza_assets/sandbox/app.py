@@ -142,7 +142,16 @@ class Sandbox:
         self.dropped: set[str] = set()  # URLs answered 204 No Content: a page that silently vanished (tests)
         self._recent: dict[str, deque] = {"consulta": deque(), "detail": deque()}
         self._rng = random.Random(self.faults.seed)
-        self.app = Starlette(routes=self._routes())
+        self.requested: Counter = Counter()  # every path?query asked for, routed or not (tests)
+        routes = Starlette(routes=self._routes())
+
+        async def app(scope, receive, send):
+            if scope["type"] == "http":
+                query = scope.get("query_string", b"").decode("latin-1")
+                self.requested[scope["path"] + ("?" + query if query else "")] += 1
+            await routes(scope, receive, send)
+
+        self.app = app
 
     # ---- plumbing -------------------------------------------------------------------------
     def _routes(self) -> list[Route]:
