@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from .defs.automation import automation_sensor
 from .defs.cdc import capture, feed, sensors
 from .defs.details import assets as details
 from .defs.marts import assets as marts
@@ -21,6 +22,6 @@ defs = dg.Definitions(
     assets=ASSETS,
     asset_checks=CHECKS,
     schedules=[daily_harvest(PARTITIONED)],
-    sensors=[sensors.update_feed_refresh],
+    sensors=[sensors.update_feed_refresh, automation_sensor],
     resources=resources_from_env(),
 )

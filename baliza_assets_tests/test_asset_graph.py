@@ -59,8 +59,8 @@ def test_schedules_and_sensors_run_by_default():
     repo = defs.get_repository_def()
     assert {s.name: (s.cron_schedule, s.execution_timezone, s.default_status.value)
             for s in repo.schedule_defs} == {"daily_harvest": ("0 6 * * *", "America/Sao_Paulo", "RUNNING")}
-    assert {s.name: s.default_status.value for s in repo.sensor_defs if s.name == "update_feed_refresh"} == {
-        "update_feed_refresh": "RUNNING"}
+    assert {s.name: s.default_status.value for s in repo.sensor_defs} == {
+        "update_feed_refresh": "RUNNING", "automation": "RUNNING"}, "Dagster's stopped default is replaced"
 
 
 def test_every_asset_is_documented_and_layered():

@@ -35,12 +35,15 @@ BIN = Path(sys.executable).parent
 SCHEDULE = {"repositoryLocationName": "baliza_assets", "repositoryName": "__repository__"}
 
 TICKS = """
-query Ticks($schedule: ScheduleSelector!, $sensor: SensorSelector!) {
+query Ticks($schedule: ScheduleSelector!, $sensor: SensorSelector!, $automation: SensorSelector!) {
   scheduleOrError(scheduleSelector: $schedule) {
     ... on Schedule { scheduleState { status ticks(limit: 20) { status runIds } } }
   }
   sensorOrError(sensorSelector: $sensor) {
     ... on Sensor { sensorState { status ticks(limit: 50) { status runIds } } }
+  }
+  automation: sensorOrError(sensorSelector: $automation) {
+    ... on Sensor { sensorState { status ticks(limit: 5) { status } } }
   }
 }"""
 
@@ -174,12 +177,15 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
 
                 # 4. The webserver shows both instigators running, with ticks that launched runs.
                 ticks = graphql.call(web, TICKS, {"schedule": {**SCHEDULE, "scheduleName": "daily_harvest"},
-                                                  "sensor": {**SCHEDULE, "sensorName": "update_feed_refresh"}})
+                                                  "sensor": {**SCHEDULE, "sensorName": "update_feed_refresh"},
+                                                  "automation": {**SCHEDULE, "sensorName": "automation"}})
                 schedule_state = ticks["scheduleOrError"]["scheduleState"]
                 sensor_state = ticks["sensorOrError"]["sensorState"]
                 assert schedule_state["status"] == sensor_state["status"] == "RUNNING"
                 assert any(t["status"] == "SUCCESS" and t["runIds"] for t in schedule_state["ticks"])
                 assert any(t["status"] == "SUCCESS" and t["runIds"] for t in sensor_state["ticks"])
+                automation = ticks["automation"]["sensorState"]
+                assert automation["status"] == "RUNNING" and automation["ticks"], "the automation sensor ticks"
 
                 # 5. The operator commands work against the deployed instance.
                 done = subprocess.run([str(BIN / "baliza"), "verify", "--from", str(yesterday), "--to",

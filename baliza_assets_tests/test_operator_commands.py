@@ -143,5 +143,7 @@ def test_verify_and_retry_name_missing_failed_and_unreconciled_partitions(serve,
         (str(day2), "staging/contratos", "failed"), (str(day3), "staging/contratos", "failed"),
     }
     assert days == [str(day2), str(day3)]
+    captured = {d for (d,) in sql(tmp_path / "baliza.duckdb", "SELECT partition_date FROM cdc.snapshots")}
+    assert captured == {DAY}, "a short (unreconciled) or failed refresh never reaches the change log"
     assert ["raw", "contratos"] in keys and ["staging", "contratos"] in keys and ["cdc", "contratos"] in keys
     assert ["raw", "contratacoes"] not in keys and ["marts", "supplier_profiles"] not in keys

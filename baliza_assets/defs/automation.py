@@ -18,3 +18,13 @@ REBUILDS_AFTER_UPSTREAM = (dg.AutomationCondition.any_deps_updated().since_last_
 # process per step would add seconds of start-up to each of the dozens of steps a day's run has.
 # Runs launched from the UI keep Dagster's default (a process per step) unless the launchpad says otherwise.
 ONE_PROCESS = {"execution": {"config": {"in_process": {}}}}
+
+# Evaluates the conditions above (Dagster's own automation sensor is stopped by default).
+automation_sensor = dg.AutomationConditionSensorDefinition(
+    "automation",
+    target=dg.AssetSelection.all(),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Evaluates the assets' automation conditions every 30 s: CDC captures any staging partition "
+                "materialized without it; the unpartitioned marts rebuild once their inputs changed.",
+)
