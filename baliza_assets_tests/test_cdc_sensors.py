@@ -125,3 +125,29 @@ def test_the_daily_harvest_requests_the_trailing_window_as_one_run(monkeypatch):
     with pytest.raises(dg.DagsterError) as failed:
         schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=when))
     assert "BALIZA_REFRESH_DAYS='a week': expected a whole number of days from 1 to 60" in str(failed.value.__cause__)
+
+
+def updates_on(world, day: date) -> set[tuple]:
+    return {(e, r["numeroControlePNCP"], r["dataAtualizacaoGlobal"], date.fromisoformat(r["dataPublicacaoPncp"][:10]))
+            for e in ("contratacoes", "contratos") for r in world.updated(e, day)}
+
+
+def test_a_feed_day_observed_again_requests_only_what_changed(world, serve, tmp_path):
+    with dg.instance_for_test() as instance, serve(Sandbox(world, Faults())) as ep:
+        res = resources(ep, tmp_path)
+        assert materialize(res, instance, DAY, selection=FEED).success
+        first = evaluate(instance)
+        assert materialize(res, instance, DAY, selection=FEED).success  # the same feed, fetched again
+        unchanged = evaluate(instance, first.cursor)
+        before = updates_on(world, DAY)
+        world.set_now(world.now + timedelta(days=30))  # some records updated on DAY get amended again later
+        after = updates_on(world, DAY)
+        assert materialize(res, instance, DAY, selection=FEED).success
+        later = evaluate(instance, unchanged.cursor)
+    assert first.run_requests and not unchanged.run_requests
+    assert unchanged.skip_reason.skip_message == "no earlier publication day with new or changed updates"
+    # Days whose records all moved to a later update day are that later feed day's to request.
+    changed = ({published for *_, published in before ^ after} & {published for *_, published in after}) - {DAY}
+    assert changed, "the scenario needs records amended again"
+    got = {date.fromisoformat(r.partition_key) for r in later.run_requests}
+    assert got == changed and got < {date.fromisoformat(r.partition_key) for r in first.run_requests}

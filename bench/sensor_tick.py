@@ -41,7 +41,8 @@ def main() -> None:
             t0 = time.perf_counter()
             for i in range(args.feed_days):
                 feed_day = first + timedelta(days=i)
-                days = [(feed_day - timedelta(days=k + 1)).isoformat() for k in range(args.publication_days)]
+                days = {(feed_day - timedelta(days=k + 1)).isoformat(): f"{i:08x}{k:08x}"
+                        for k in range(args.publication_days)}
                 instance.report_runless_asset_event(dg.AssetObservation(
                     asset_key=FEED, partition=feed_day.isoformat(),
                     metadata={PUBLICATION_DAYS: dg.MetadataValue.json({"contratacoes": days, "contratos": days})}))

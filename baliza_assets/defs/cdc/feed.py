@@ -1,6 +1,7 @@
 """CDC layer: the update feed tells which publication days changed."""
 
 import dataclasses
+import hashlib
 
 import dagster as dg
 import polars as pl
@@ -44,12 +45,18 @@ FEED_SCHEMA = {"entity": pl.String, "record_key": pl.String, "data_atualizacao_g
 PUBLICATION_DAYS = "publication_days"
 
 
-def touched(feed: pl.DataFrame) -> dict[str, list[str]]:
-    """{entity: [publication days, ISO]} of the records in (part of) the feed."""
-    pairs = feed.select("entity", "publication_date").unique().drop_nulls().sort("entity", "publication_date")
-    out: dict[str, list[str]] = {}
-    for entity, day in pairs.iter_rows():
-        out.setdefault(entity, []).append(day.isoformat())
+def touched(feed: pl.DataFrame) -> dict[str, dict[str, str]]:
+    """{entity: {publication day (ISO): digest}} of the records in (part of) the feed. The digest covers
+    the records' keys and update stamps, so a feed day observed again tells which days really changed."""
+    digests = (feed.drop_nulls("publication_date")
+               .with_columns(line=pl.concat_str([pl.col("record_key"), pl.col("data_atualizacao_global").cast(pl.String)],
+                                                separator="|", ignore_nulls=True))
+               .group_by("entity", "publication_date")
+               .agg(pl.col("line").sort().str.join("\n").alias("lines"))
+               .sort("entity", "publication_date"))
+    out: dict[str, dict[str, str]] = {}
+    for entity, day, lines in digests.iter_rows():
+        out.setdefault(entity, {})[day.isoformat()] = hashlib.sha256(lines.encode()).hexdigest()[:16]
     return out
 
 

@@ -31,19 +31,31 @@ def interval_s() -> int:
     return int(raw)
 
 
-def refresh_requests(observations, feed_cursor: int) -> list[dg.RunRequest]:
-    """One run per publication day touched by the feed days observed, refreshing the entities updated.
+def _previous(instance: dg.DagsterInstance, record) -> dict:
+    """The publication days of the observation of the same feed day before this one ({} if none)."""
+    earlier = instance.fetch_observations(dg.AssetRecordsFilter(
+        asset_key=FEED, asset_partitions=[record.partition_key], before_storage_id=record.storage_id), limit=1).records
+    if not earlier or PUBLICATION_DAYS not in earlier[0].asset_observation.metadata:
+        return {}
+    return earlier[0].asset_observation.metadata[PUBLICATION_DAYS].value
+
+
+def refresh_requests(instance: dg.DagsterInstance, observations, feed_cursor: int) -> list[dg.RunRequest]:
+    """One run per publication day whose updates the feed days observed report for the first time, or
+    differently from the last observation of the same feed day, refreshing the entities updated there.
     The feed's own day is left to the daily schedule; run keys name the day, the entities and the feed
     event they come from, so evaluating the same events again requests nothing new."""
     wanted: dict[date, set[str]] = {}
     for record in observations:
         feed_day = date.fromisoformat(record.partition_key)
         days = record.asset_observation.metadata[PUBLICATION_DAYS].value
+        before = _previous(instance, record)
         for entity, published in days.items():
             if entity not in REFRESH:
                 continue
-            for iso in published:
-                if date.fromisoformat(iso) != feed_day:
+            seen = before.get(entity, {})
+            for iso, digest in published.items():
+                if date.fromisoformat(iso) != feed_day and seen.get(iso) != digest:
                     wanted.setdefault(date.fromisoformat(iso), set()).add(entity)
     requests = []
     for day, entities in sorted(wanted.items()):
@@ -61,8 +73,9 @@ def refresh_requests(observations, feed_cursor: int) -> list[dg.RunRequest]:
 @dg.sensor(
     name="update_feed_refresh",
     description="Reads the publication days each materialized update-feed day touched (observations of "
-                "cdc/update_feed, after a stored cursor) and requests one refresh run per publication day: "
-                "raw, details, staging and CDC of the entities that changed.",
+                "cdc/update_feed, after a stored cursor) and requests one refresh run per publication day whose "
+                "updates are new or changed since that feed day was last observed: raw, details, staging and CDC "
+                "of the entities updated there.",
     target=dg.AssetSelection.assets(*{tuple(k) for keys in REFRESH.values() for k in keys}),
     minimum_interval_seconds=interval_s(),
     default_status=dg.DefaultSensorStatus.RUNNING,
@@ -75,7 +88,7 @@ def update_feed_refresh(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     if not found:
         return dg.SensorResult(skip_reason="no new update-feed days", cursor=context.cursor)
     last = found[-1].storage_id
-    requests = refresh_requests(observations, last)
+    requests = refresh_requests(context.instance, observations, last)
     context.log.info(f"{len(observations)} update-feed day(s) up to event {last}: {len(requests)} refresh run(s)")
     return dg.SensorResult(run_requests=requests, cursor=str(last),
-                           skip_reason=None if requests else "the feed touched no earlier publication day")
+                           skip_reason=None if requests else "no earlier publication day with new or changed updates")
