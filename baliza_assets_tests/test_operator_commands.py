@@ -6,12 +6,17 @@ import hashlib
 import io
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
+import httpx
 import pytest
 
 from baliza_assets.ops import backup, doctor, payload, query, retry, verify
@@ -117,12 +122,17 @@ def test_doctor_reports_every_check_and_hides_secrets(archive, monkeypatch):
 
 
 def test_verify_and_retry_name_missing_failed_and_unreconciled_partitions(serve, tmp_path):
+    """Three days: one complete, one whose reconciliation failed, one whose fetch failed. verify names
+    them; retry-failed relaunches the two as one backfill through a real webserver's GraphQL API."""
     from .conftest import NOW
 
     big = World(seed=7, volume=replace(World(seed=7, volume="small").volume, contratos=1200), now=NOW)  # 3 pages
     day2, day3 = DAY.replace(day=11), DAY.replace(day=12)
     broken = Faults(consulta=ApiFaults(rates={"500_text": 1.0}, repeats=None, deep_page=1, slow_error_seconds=0.0))
-    with dg.instance_for_test() as instance:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
         with serve(Sandbox(big, Faults())) as ep:
             assert materialize(resources(ep, tmp_path), instance, DAY, selection=CONTRATOS).success
         dropped = Sandbox(big, Faults())
@@ -136,6 +146,9 @@ def test_verify_and_retry_name_missing_failed_and_unreconciled_partitions(serve,
         found = {(p.day, p.asset, p.kind) for p in verify.verify(instance, DAY, day3, keys=[
             dg.AssetKey(["raw", "contratos"]), dg.AssetKey(["staging", "contratos"]), dg.AssetKey(["raw", "atas"])])}
         keys, days = retry.plan(instance, DAY, day3)
+        with webserver(home) as url:
+            code, text = _run(retry.run, instance, DAY, day3, url, False)
+        backfill = instance.get_backfill(text.split("launched backfill ")[1].split()[0])
     assert found == {
         (str(DAY), "raw/atas", "missing"), (str(day2), "raw/atas", "missing"), (str(day3), "raw/atas", "missing"),
         (str(day2), "raw/contratos", "reconciliation failed"), (str(day3), "raw/contratos", "failed"),
@@ -147,3 +160,33 @@ def test_verify_and_retry_name_missing_failed_and_unreconciled_partitions(serve,
     assert captured == {DAY}, "a short (unreconciled) or failed refresh never reaches the change log"
     assert ["raw", "contratos"] in keys and ["staging", "contratos"] in keys and ["cdc", "contratos"] in keys
     assert ["raw", "contratacoes"] not in keys and ["marts", "supplier_profiles"] not in keys
+    assert code == 0 and f"2 day(s): {day2}, {day3}" in text
+    targeted = backfill.asset_backfill_data.target_subset
+    assert {tuple(k.path) for k in targeted.asset_keys} == {tuple(k) for k in keys}
+    assert set(targeted.get_partitions_subset(dg.AssetKey(["raw", "contratos"])).get_partition_keys()) == set(days)
+
+
+@contextmanager
+def webserver(home: Path):
+    """`dagster-webserver` on loopback over the instance in ``home`` and the Baliza code location."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("dagster-webserver")), "-h", "127.0.0.1", "-p",
+                             str(port), "-m", "baliza_assets.definitions"], env={**os.environ, "DAGSTER_HOME": str(home)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{url}/server_info", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "the webserver did not start"
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
