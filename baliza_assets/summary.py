@@ -1,4 +1,4 @@
-"""Print what the warehouse holds for a day: requests archived, staging rows, marts.
+"""Print what the warehouse holds for a day: requests archived, staging rows, marts, CDC captures.
 
     python -m baliza_assets.summary 2025-07-10
 """
@@ -38,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
         for table in MARTS:
             n = con.execute(f"SELECT count(*) FROM marts.{table}").fetchone()[0]
             print(f"  marts      {table:<24} {n:>6} rows")
+        n = con.execute(f"SELECT count(*) FROM cdc.update_feed {where}", params).fetchone()[0]
+        print(f"  cdc        {'update_feed':<24} {n:>6} records updated that day")
+        for entity, kind, rows, i, u, d in con.execute(
+                f"SELECT entity, kind, rows, inserts, updates, deletes FROM cdc.snapshots {where} "
+                "ORDER BY entity, cdc_at", params).fetchall():
+            print(f"  cdc        {entity:<24} {rows:>6} rows captured ({kind}: {i} I, {u} U, {d} D)")
     return 0
 
 
