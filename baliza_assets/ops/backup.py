@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -68,5 +67,4 @@ def backup(settings: Settings, dest: Path) -> dict:
                  "by_table": by_table, "files": [{"key": k, "bytes": n} for k, n in objects.items()]},
     }
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
-    os.sync() if hasattr(os, "sync") else None
     return manifest

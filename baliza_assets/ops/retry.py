@@ -23,15 +23,12 @@ def plan(instance: dg.DagsterInstance, first: date, last: date) -> tuple[list[li
     graph = defs.get_repository_def().asset_graph
     partitioned = set(partitioned_keys())
     failed = {dg.AssetKey.from_user_string(p.asset) for p in problems}
-    selected = set(failed)
-    for key in failed:
-        selected |= {k for k in graph.get(key).child_keys} & partitioned
-        frontier = list(selected)
-        while frontier:
-            for child in graph.get(frontier.pop()).child_keys:
-                if child in partitioned and child not in selected:
-                    selected.add(child)
-                    frontier.append(child)
+    selected, frontier = set(failed), list(failed)
+    while frontier:  # everything partitioned downstream of a failed asset
+        for child in graph.get(frontier.pop()).child_keys:
+            if child in partitioned and child not in selected:
+                selected.add(child)
+                frontier.append(child)
     days = sorted({p.day for p in problems})
     return sorted(k.path for k in selected), days
 
