@@ -6,12 +6,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from .s3server import free_port
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,6 @@ def _bin(name: str) -> str:
     return found[-1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _as_owner(args: list[str], owner: str | None) -> list[str]:
     return ["runuser", "-u", owner, "--", *args] if owner else args
 
@@ -56,7 +51,7 @@ def postgres(password: str, user: str = "baliza", db: str = "dagster"):
     if owner:
         shutil.chown(root, owner)
         shutil.chown(pwfile, owner)
-    port = _free_port()
+    port = free_port()
     subprocess.run(_as_owner([_bin("initdb"), "-D", data, "-U", user, "--pwfile", pwfile, "--auth", "scram-sha-256",
                               "-E", "UTF8", "--no-instructions"], owner), check=True, capture_output=True)
     os.remove(pwfile)

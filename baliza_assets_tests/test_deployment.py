@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from baliza_assets.sandbox.faults import Faults
 from baliza_assets.sandbox.server import running
 
 from .pgserver import postgres
+from .s3server import free_port
 
 DEPLOY = Path(__file__).parents[1] / "deploy"
 PG_SECRET = f"pg-secret-{uuid.uuid4().hex[:12]}"
@@ -46,12 +46,6 @@ query Ticks($schedule: ScheduleSelector!, $sensor: SensorSelector!, $automation:
     ... on Sensor { sensorState { status ticks(limit: 5) { status } } }
   }
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(what: str, condition, timeout: float, every: float = 2.0):
@@ -104,7 +98,7 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(DEPLOY / "production" / "dagster.yaml", home / "dagster.yaml")
-    grpc_port, web_port = _free_port(), _free_port()
+    grpc_port, web_port = free_port(), free_port()
     workspace = yaml.safe_load((DEPLOY / "production" / "workspace.yaml").read_text())
     workspace["load_from"][0]["grpc_server"].update(host="127.0.0.1", port=grpc_port)
     (tmp_path / "workspace.yaml").write_text(yaml.safe_dump(workspace))

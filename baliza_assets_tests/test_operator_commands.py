@@ -7,7 +7,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from baliza_assets.sandbox.faults import ApiFaults, Faults
 from .conftest import DAY
 from .pipeline import materialize, resources
 from .pipeline import query as sql
+from .s3server import free_port
 
 CONTRATOS = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"])
 SECRET = "known-secret-value-9f3c"
@@ -169,9 +169,7 @@ def test_verify_and_retry_name_missing_failed_and_unreconciled_partitions(serve,
 @contextmanager
 def webserver(home: Path):
     """`dagster-webserver` on loopback over the instance in ``home`` and the Baliza code location."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([str(Path(sys.executable).with_name("dagster-webserver")), "-h", "127.0.0.1", "-p",
                              str(port), "-m", "baliza_assets.definitions"], env={**os.environ, "DAGSTER_HOME": str(home)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
