@@ -126,7 +126,7 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
             with dg.DagsterInstance.from_config(str(home)) as instance:
                 # 1. The schedule ticks (every minute here) and its run over yesterday succeeds.
                 scheduled = _wait("a run from the daily_harvest schedule", lambda: _runs(
-                    instance, {"dagster/schedule_name": "daily_harvest"}), 150)[0]
+                    instance, {"dagster/schedule_name": "daily_harvest"}), 200)[0]
                 assert scheduled.tags["dagster/asset_partition_range_start"] == yesterday.isoformat()
                 _finished(instance, scheduled.run_id, procs)
                 assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
@@ -199,8 +199,9 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
 
 
 def _next_minute() -> str:
-    """A cron that fires once within the next two minutes (hourly at that minute)."""
-    return f"{(datetime.now() + timedelta(seconds=75)).minute} * * * *"
+    """A cron that fires once, 40 to 100 s from now (hourly at that minute): late enough for the code
+    server and the daemon to be up (a tick before the daemon starts is never launched)."""
+    return f"{(datetime.now() + timedelta(seconds=100)).minute} * * * *"
 
 
 def _ok(url: str) -> bool:
