@@ -91,10 +91,9 @@ class Processes:
 def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_path, s3_server, monkeypatch):
     bucket = f"baliza-{uuid.uuid4().hex[:8]}"
     s3_server.client().create_bucket(Bucket=bucket)
-    # The sandbox's clock: the end of yesterday in Brasília, as the schedule's "yesterday" expects.
-    today = (datetime.now(timezone.utc) - timedelta(hours=3)).date()
-    yesterday = today - timedelta(days=1)
-    world = World(seed=11, volume="small")
+    # The sandbox's clock: now in Brasília, so "yesterday" is whole whenever the schedule ticks.
+    now = (datetime.now(timezone.utc) - timedelta(hours=3)).replace(tzinfo=None)
+    world = World(seed=11, volume="small", now=now)
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(DEPLOY / "production" / "dagster.yaml", home / "dagster.yaml")
@@ -124,10 +123,12 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
             for name, value in pg.env().items():  # this process reads the same PostgreSQL instance
                 monkeypatch.setenv(name, value)
             with dg.DagsterInstance.from_config(str(home)) as instance:
-                # 1. The schedule ticks (every minute here) and its run over yesterday succeeds.
+                # 1. The schedule ticks (once, a minute or so from now) and its run over yesterday succeeds.
                 scheduled = _wait("a run from the daily_harvest schedule", lambda: _runs(
                     instance, {"dagster/schedule_name": "daily_harvest"}), 200)[0]
-                assert scheduled.tags["dagster/asset_partition_range_start"] == yesterday.isoformat()
+                yesterday = date.fromisoformat(scheduled.tags["dagster/asset_partition_range_start"])
+                assert scheduled.tags["dagster/asset_partition_range_end"] == yesterday.isoformat()
+                assert yesterday in (now.date() - timedelta(days=1), now.date()), "the day before the tick"
                 _finished(instance, scheduled.run_id, procs)
                 assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
                              "partition_date = ?", [yesterday])[0][0] == len(world.published("contratos", yesterday))
