@@ -9,27 +9,17 @@ from pathlib import Path
 import pytest
 
 from baliza_assets.lib.drift import shape as drift_shape
+from baliza_assets.lib.drift import type_name
 
 SAMPLES = Path(os.environ.get("PNCP_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "pncp" / "samples"))
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"real PNCP samples not found at {SAMPLES}")
 
 
 def _type_name(v) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, float):
-        return "float"
-    if isinstance(v, str):
-        return "str"
-    if isinstance(v, dict):
-        return "object"
-    if isinstance(v, list):
-        return "array"
-    raise TypeError(type(v))
+    """drift's JSON type names, with numbers told apart as int and float."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return "int" if isinstance(v, int) else "float"
+    return type_name(v)
 
 
 def shape(obj) -> dict[str, set[str]]:
