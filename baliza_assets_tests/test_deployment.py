@@ -10,13 +10,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import dagster as dg
-import httpx
 import pytest
 import yaml
 
@@ -28,6 +26,7 @@ from baliza_assets.sandbox.server import running
 
 from .pgserver import postgres
 from .s3server import free_port
+from .waiting import http_ok, wait
 
 DEPLOY = Path(__file__).parents[1] / "deploy"
 PG_SECRET = f"pg-secret-{uuid.uuid4().hex[:12]}"
@@ -46,17 +45,6 @@ query Ticks($schedule: ScheduleSelector!, $sensor: SensorSelector!, $automation:
     ... on Sensor { sensorState { status ticks(limit: 5) { status } } }
   }
 }"""
-
-
-def _wait(what: str, condition, timeout: float, every: float = 2.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(every)
 
 
 class Processes:
@@ -112,19 +100,19 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
         try:
             procs.start("code", [str(BIN / "dagster"), "api", "grpc", "-m", "baliza_assets.definitions",
                                  "-h", "127.0.0.1", "-p", str(grpc_port)])
-            _wait("the code server", lambda: subprocess.run(
+            wait("the code server", lambda: subprocess.run(
                 [str(BIN / "dagster"), "api", "grpc-health-check", "-p", str(grpc_port)], env=env,
                 capture_output=True).returncode == 0, 120)
             procs.start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")])
             procs.start("webserver", [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(web_port),
                                       "-w", str(tmp_path / "workspace.yaml")])
-            _wait("the webserver", lambda: _ok(f"{web}/server_info"), 120)
+            wait("the webserver", lambda: http_ok(f"{web}/server_info"), 120)
 
             for name, value in pg.env().items():  # this process reads the same PostgreSQL instance
                 monkeypatch.setenv(name, value)
             with dg.DagsterInstance.from_config(str(home)) as instance:
                 # 1. The schedule ticks (once, a minute or so from now) and its run over yesterday succeeds.
-                scheduled = _wait("a run from the daily_harvest schedule", lambda: _runs(
+                scheduled = wait("a run from the daily_harvest schedule", lambda: _runs(
                     instance, {"dagster/schedule_name": "daily_harvest"}), 200)[0]
                 yesterday = date.fromisoformat(scheduled.tags["dagster/asset_partition_range_start"])
                 assert scheduled.tags["dagster/asset_partition_range_end"] == yesterday.isoformat()
@@ -152,7 +140,7 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                     finished = [r for r in runs if r.status == dg.DagsterRunStatus.SUCCESS]
                     return runs if runs and len(finished) == len(runs) else None
 
-                refreshes = _wait("every update_feed_refresh run to succeed", refreshes_done, 420)
+                refreshes = wait("every update_feed_refresh run to succeed", refreshes_done, 420)
                 assert {date.fromisoformat(r.tags["dagster/partition"]) for r in refreshes} == touched
                 assert len(refreshes) == len(touched), "one run per publication day the feed touched, no more"
                 captured = {d for (d,) in query(tmp_path / "baliza.duckdb", "SELECT DISTINCT partition_date FROM "
@@ -164,7 +152,7 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                     status = graphql.backfill_status(web, backfill)
                     return None if status in ("REQUESTED", "CANCELING") else status
 
-                status = _wait("the backfill to finish", backfill_done, 300)
+                status = wait("the backfill to finish", backfill_done, 300)
                 assert status in ("COMPLETED", "COMPLETED_SUCCESS"), status
                 for day in (first, last):
                     assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
@@ -205,13 +193,6 @@ def _next_minute() -> str:
     return f"{(datetime.now() + timedelta(seconds=100)).minute} * * * *"
 
 
-def _ok(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def _runs(instance, tags: dict, status=None) -> list:
     filters = dg.RunsFilter(tags=tags, statuses=[status] if status else None)
     return instance.get_runs(filters=filters)
@@ -231,7 +212,7 @@ def _finished(instance, run_id: str, procs: Processes) -> None:
         run = instance.get_run_by_id(run_id)
         return run if run.status in done else None
 
-    run = _wait(f"run {run_id}", finished, 300)
+    run = wait(f"run {run_id}", finished, 300)
     if run.status != dg.DagsterRunStatus.SUCCESS:
         failures = [e.message for e in instance.all_logs(run_id) if e.is_dagster_event and e.dagster_event.is_failure]
         raise AssertionError(f"run {run_id} ended {run.status}: {failures[:3]}")

@@ -9,13 +9,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
-import httpx
 import pytest
 
 from baliza_assets.ops import backup, doctor, payload, query, retry, verify
@@ -27,6 +25,7 @@ from .conftest import DAY
 from .pipeline import materialize, resources
 from .pipeline import query as sql
 from .s3server import free_port
+from .waiting import http_ok, wait
 
 CONTRATOS = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"])
 SECRET = "known-secret-value-9f3c"
@@ -174,16 +173,12 @@ def webserver(home: Path):
                              str(port), "-m", "baliza_assets.definitions"], env={**os.environ, "DAGSTER_HOME": str(home)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
+    def up() -> bool:
+        assert proc.poll() is None, "the webserver exited"
+        return http_ok(f"{url}/server_info")
+
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{url}/server_info", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "the webserver did not start"
-            time.sleep(0.5)
+        wait("the webserver", up, 90, every=0.5)
         yield url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -69,11 +69,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, entity: str) -> None:
     extra = ", ".join(f"NULL::{t} AS {c}" for c, t in HISTORY_COLUMNS.items())
     con.execute(f"CREATE TABLE IF NOT EXISTS cdc.{entity}_history AS SELECT *, {extra} FROM staging.{entity} LIMIT 0")
     have = {r[0] for r in con.execute(f"DESCRIBE cdc.{entity}_history").fetchall()}
-    for name, dtype in con.execute(f"SELECT column_name, column_type FROM (DESCRIBE staging.{entity})").fetchall():
+    staged = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE staging.{entity})").fetchall()
+    for name, dtype in staged:
         if name not in have:
             con.execute(f"ALTER TABLE cdc.{entity}_history ADD COLUMN {_q(name)} {dtype}")
-    keys = ", ".join(f"NULL::{t} AS {_q(c)}" for c, t in con.execute(
-        f"SELECT column_name, column_type FROM (DESCRIBE staging.{entity})").fetchall() if c in TARGETS[entity].key)
+    keys = ", ".join(f"NULL::{t} AS {_q(c)}" for c, t in staged if c in TARGETS[entity].key)
     con.execute(f"""CREATE TABLE IF NOT EXISTS cdc.{entity}_changes AS SELECT {keys}, NULL::VARCHAR AS op,
                     NULL::TIMESTAMP AS cdc_at, NULL::DATE AS partition_date, NULL::VARCHAR AS old_snapshot,
                     NULL::VARCHAR AS new_snapshot, NULL::VARCHAR[] AS changed_columns,

@@ -93,12 +93,10 @@ class _LocalStore:
         return (self.root / key).is_file()
 
     def list(self, prefix: str) -> list[str]:
-        base = self.root / prefix
-        if not base.is_dir():
-            return []
-        return sorted(str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file() and not p.name.startswith("."))
+        return list(self.sizes(prefix))
 
     def sizes(self, prefix: str) -> dict[str, int]:
+        """Every object under ``prefix`` with its size in bytes, sorted by key."""
         base = self.root / prefix
         if not base.is_dir():
             return {}
@@ -148,12 +146,10 @@ class _S3Store:
             raise
 
     def list(self, prefix: str) -> list[str]:
-        out, strip = [], len(self._key("")) if self.prefix else 0
-        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
-            out += [obj["Key"][strip:] for obj in page.get("Contents", [])]
-        return sorted(out)
+        return list(self.sizes(prefix))
 
     def sizes(self, prefix: str) -> dict[str, int]:
+        """Every object under ``prefix`` with its size in bytes, sorted by key."""
         out, strip = {}, len(self._key("")) if self.prefix else 0
         for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
             out.update({obj["Key"][strip:]: obj["Size"] for obj in page.get("Contents", [])})
@@ -226,6 +222,10 @@ class Lake:
 
     def exists(self, table: str, day: date) -> bool:
         return self.store.exists(self.partition_key(table, day))
+
+    def tables(self, layer: str) -> list[str]:
+        """The tables of a layer that hold at least one partition, e.g. tables("raw") -> ["atas", ...]."""
+        return sorted({k.split("/")[1] for k in self.store.list(_check_table(layer) + "/") if k.count("/") >= 3})
 
     def days(self, table: str) -> list[date]:
         found = set()

@@ -65,7 +65,7 @@ def _lake(settings: Settings) -> str:
             raise LakeError("a probe written to the lake read back differently")
     finally:
         lake.store.delete([probe])
-    tables = sorted({k.split("/")[1] for k in lake.store.list("raw/") if k.count("/") >= 3})
+    tables = lake.tables("raw")
     return f"{lake.location}: writable; raw tables: {', '.join(tables) or 'none yet'}"
 
 

@@ -20,7 +20,7 @@ def fetch(lake: Lake, sha: str) -> bytes:
     sha = sha.strip().lower()
     if not SHA256.match(sha):
         raise ValueError(f"{sha[:80]!r} is not a sha256 (64 hexadecimal characters)")
-    tables = sorted({key.split("/")[1] for key in lake.store.list("raw/") if key.count("/") >= 3})
+    tables = lake.tables("raw")
     for table in tables:
         days = lake.days(f"raw/{table}")
         if not days:
