@@ -145,7 +145,7 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                 assert len(refreshes) == len(touched), "one run per publication day the feed touched, no more"
                 # The backfill's days may be captured meanwhile by the automation sensor (checked below).
                 backfilled = {first, last}
-                captured = _captured(tmp_path, "contratos", yesterday) | _captured(tmp_path, "contratacoes", yesterday)
+                captured = _captured(tmp_path, yesterday, "contratos", "contratacoes")
                 assert captured - backfilled == touched - backfilled
                 assert touched & backfilled <= captured
 
@@ -167,7 +167,7 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                     runs = _runs(instance, {"dagster/sensor_name": "automation"})
                     failed = [r.run_id for r in runs if r.status == dg.DagsterRunStatus.FAILURE]
                     assert not failed, f"automation runs failed: {failed}"
-                    return backfilled <= _captured(tmp_path, "contratos", yesterday) or None
+                    return backfilled <= _captured(tmp_path, yesterday, "contratos") or None
 
                 wait("the automation sensor to capture the backfilled days", automated_captures, 240)
                 rows = query(tmp_path / "baliza.duckdb", "SELECT partition_date, rows FROM cdc.snapshots WHERE "
@@ -214,10 +214,10 @@ def _runs(instance, tags: dict, status=None) -> list:
     return instance.get_runs(filters=filters)
 
 
-def _captured(tmp_path: Path, entity: str, before: date) -> set[date]:
-    """The publication days before ``before`` that CDC has captured for ``entity``."""
+def _captured(tmp_path: Path, before: date, *entities: str) -> set[date]:
+    """The publication days before ``before`` that CDC has captured for any of ``entities``."""
     return {d for (d,) in query(tmp_path / "baliza.duckdb", "SELECT DISTINCT partition_date FROM cdc.snapshots "
-                                "WHERE entity = ? AND partition_date < ?", [entity, before])}
+                                "WHERE list_contains(?, entity) AND partition_date < ?", [list(entities), before])}
 
 
 def query(db: Path, sql: str, params: list) -> list:

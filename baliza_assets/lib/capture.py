@@ -25,6 +25,7 @@ import polars as pl
 from . import cdc
 from . import staging as S
 
+CHANGE_SET_EXTRA = ("op", "cdc_at", "old_snapshot", "new_snapshot", "changed_columns", "changes")  # beside a row
 HISTORY_COLUMNS = {"valid_from": "TIMESTAMP", "valid_to": "TIMESTAMP", "ended_by": "VARCHAR", "snapshot": "VARCHAR"}
 
 
@@ -116,10 +117,8 @@ def compute(con: duckdb.DuckDBPyConnection, target: Target, day: date, snapshot:
     log = cdc.diff(old, new, list(target.key), at=at, old_snapshot=previous, new_snapshot=snapshot,
                    max_delete_share=max_delete_share, tolerated_deletes=tolerated_deletes)
     log = log.with_columns(partition_date=pl.lit(day))
-    rows_of = new.drop("partition_date").join(log.select(*target.key, "op"), on=list(target.key), how="inner")
-    change_set = (log.join(rows_of.drop("op"), on=list(target.key), how="left")
-                  .select(*columns, "op", "cdc_at", "old_snapshot", "new_snapshot", "changed_columns", "changes")
-                  .with_columns(partition_date=pl.lit(day)))
+    change_set = (log.join(new.drop("partition_date"), on=list(target.key), how="left")
+                  .select(*columns, *CHANGE_SET_EXTRA))
     return Capture(e, day, snapshot, previous, "changes", len(new), log=log, change_set=change_set)
 
 
@@ -141,7 +140,7 @@ def apply(con: duckdb.DuckDBPyConnection, cap: Capture, at: datetime) -> None:
             con.unregister("_capture_closed")
         versions = cap.change_set.filter(pl.col("op").is_in(["I", "U"]))
         if len(versions):
-            staged = [c for c in cap.change_set.columns if c not in _CHANGE_SET_EXTRA]
+            staged = [c for c in cap.change_set.columns if c not in CHANGE_SET_EXTRA]
             con.register("_capture_versions", versions.select(*staged).to_arrow())
             con.execute(f"INSERT INTO cdc.{e}_history BY NAME SELECT *, ?::TIMESTAMP AS valid_from, "
                         "NULL::TIMESTAMP AS valid_to, NULL::VARCHAR AS ended_by, ?::VARCHAR AS snapshot "
@@ -158,6 +157,3 @@ def apply(con: duckdb.DuckDBPyConnection, cap: Capture, at: datetime) -> None:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-
-
-_CHANGE_SET_EXTRA = ("op", "cdc_at", "old_snapshot", "new_snapshot", "changed_columns", "changes")

@@ -59,13 +59,14 @@ def refresh_requests(instance: dg.DagsterInstance, observations, feed_cursor: in
                     wanted.setdefault(date.fromisoformat(iso), set()).add(entity)
     requests = []
     for day, entities in sorted(wanted.items()):
-        keys = sorted({tuple(k) for e in sorted(entities) for k in REFRESH[e]})
+        names = sorted(entities)
+        keys = sorted({tuple(k) for e in names for k in REFRESH[e]})
         requests.append(dg.RunRequest(
-            run_key=f"refresh:{day}:{'+'.join(sorted(entities))}:feed-event-{feed_cursor}",
+            run_key=f"refresh:{day}:{'+'.join(names)}:feed-event-{feed_cursor}",
             partition_key=day.isoformat(),
             asset_selection=[dg.AssetKey(list(k)) for k in keys],
             run_config=ONE_PROCESS,
-            tags={"baliza/trigger": "update_feed", "baliza/entities": ",".join(sorted(entities))},
+            tags={"baliza/trigger": "update_feed", "baliza/entities": ",".join(names)},
         ))
     return requests
 
