@@ -5,6 +5,7 @@ import dagster as dg
 from .defs.automation import automation_sensor
 from .defs.cdc import capture, feed, sensors
 from .defs.details import assets as details
+from .defs.details import checks as details_checks
 from .defs.marts import assets as marts
 from .defs.raw import assets as raw
 from .defs.raw import checks as raw_checks
@@ -14,7 +15,7 @@ from .defs.staging import assets as staging
 from .defs.staging import checks as staging_checks
 
 ASSETS = dg.load_assets_from_modules([raw, details, staging, marts, feed, capture])
-CHECKS = dg.load_asset_checks_from_modules([raw_checks, staging_checks])
+CHECKS = dg.load_asset_checks_from_modules([raw_checks, details_checks, staging_checks])
 
 PARTITIONED = [a.key for a in ASSETS if a.partitions_def is not None]
 

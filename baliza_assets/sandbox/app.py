@@ -140,10 +140,11 @@ class Sandbox:
         self.stats = ServedStats()
         self.withheld: set[str] = set()  # URLs answered with an empty body forever (tests)
         self.dropped: set[str] = set()  # URLs answered 204 No Content: a page that silently vanished (tests)
+        self.details_unregistered = False  # every compra's itens/arquivos answer "Contratação não cadastrada." (tests)
         self._recent: dict[str, deque] = {"consulta": deque(), "detail": deque()}
         self._rng = random.Random(self.faults.seed)
         self.requested: Counter = Counter()  # every path?query asked for, routed or not (tests)
-        routes = Starlette(routes=self._routes())
+        routes = Starlette(routes=self._routes(), exception_handlers={404: self._route_404})
 
         async def app(scope, receive, send):
             if scope["type"] == "http":
@@ -154,6 +155,12 @@ class Sandbox:
         self.app = app
 
     # ---- plumbing -------------------------------------------------------------------------
+    async def _route_404(self, request: Request, exc) -> Response:
+        """A path no route serves: Spring's route-level 404, as the real API answers a moved route."""
+        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        return self._json(404, {"timestamp": now, "status": 404, "error": "Not Found", "message": "No message available",
+                                "path": request.url.path})
+
     def _routes(self) -> list[Route]:
         c, d = "/api/consulta/v1", "/api/pncp/v1"
         handlers = [
@@ -358,7 +365,7 @@ class Sandbox:
         if ano is None or seq is None:
             raise _spring_400("Failed to convert value of type 'java.lang.String' to required type 'java.lang.Integer'", internal)
         compra = self.world.find_compra(cnpj, ano, seq)
-        if compra is None:
+        if compra is None or (self.details_unregistered and internal.startswith("/pncp-api")):
             raise _pncp_404("Contratação não cadastrada.", internal)
         return compra
 

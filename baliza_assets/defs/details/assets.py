@@ -16,15 +16,16 @@ DETAILS = {**RAW, "group_name": "details", "pool": "pncp_detail", "freshness_pol
            "ins": {"contratacoes": dg.AssetIn(key=["raw", "contratacoes"])}}
 
 
-def _compras(context: dg.AssetExecutionContext, contratacoes: DayFrames, day) -> list[CompraRef]:
+def compras_of(listing, day, log) -> list[CompraRef]:
+    """The compras of a day's archived contratações listing whose identifiers can build a detail URL."""
     refs, refused = set(), []
-    for rec in archive.records(contratacoes.parts[day].collect(), "contratacoes_publicacao"):
+    for rec in archive.records(listing, "contratacoes_publicacao"):
         try:
             refs.add(CompraRef.from_record(rec))
         except (InvalidValue, KeyError, TypeError) as e:
             refused.append(f"{rec.get('numeroControlePNCP') if isinstance(rec, dict) else rec!r}: {e}")
     if refused:
-        context.log.warning(f"{day}: {len(refused)} compras with unusable identifiers were not requested: "
+        log.warning(f"{day}: {len(refused)} compras with unusable identifiers were not requested: "
                             + "; ".join(refused[:5]))
     return sorted(refs, key=lambda r: r.numero_controle)
 
@@ -34,7 +35,8 @@ def _detail_asset(kind: str, doc: str):
     def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource,
                contratacoes: DayFrames) -> DayFrames:
         async def plan(client, day):
-            return client.detail_walks(_compras(context, contratacoes, day), kinds=(kind,)), []
+            return client.detail_walks(compras_of(contratacoes.parts[day].collect(), day, context.log),
+                                      kinds=(kind,)), []
 
         return fetch_days(context, pncp.client(), lake.lake(), plan)
 

@@ -2,11 +2,12 @@
 look like the baseline (payload drift)?"""
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 import polars as pl
 
+from ...lib.completeness import Volume, comparable, is_quiet
 from ...lib.drift import Fingerprint, compare, load_baseline
 from ...lib.lake import ROW_GROUP_ROWS
 from ...lib.reconcile import reconcile
@@ -119,3 +120,64 @@ VERSIONS_SCHEMA = {"partition_date": pl.Date, "endpoint": pl.String, "fingerprin
                    "records": pl.Int64, "observed_at": pl.Datetime("us", "UTC")}
 
 drift_checks = [_drift_check(key) for key in ARCHIVED]
+
+
+# The listing each raw table is a family of, and what the volume check compares.
+LISTING_OF = {"raw/contratacoes": "contratacoes_publicacao", "raw/contratos": "contratos_publicacao",
+              "raw/atas": "atas_atualizacao"}
+
+
+class VolumeConfig(dg.Config):
+    warn_ratio: float = 0.5  # records under this share of the comparable days' median: a warning
+    error_ratio: float = 0.15  # under this floor: an error, blocking staging
+    reference_days: int = 6  # comparable days (most recent first) the median is taken over
+    lookback_days: int = 70  # how far back comparable days are looked for
+    min_reference: int = 3  # fewer comparable days than this: not enough history to judge
+
+
+def _volume_check(table: str, endpoint: str):
+    @dg.asset_check(asset=dg.AssetKey(table.split("/")), name="volume", blocking=True, partitions_def=daily,
+                    description=f"The records of {table} against the median of comparable earlier days (the same "
+                                "weekday; weekends and national holidays against earlier quiet days): under "
+                                "`warn_ratio` of it warns, under `error_ratio` fails and blocks staging (every "
+                                "modalidade answering 204 on a working day is caught here, not by reconciliation).")
+    def _check(context: dg.AssetCheckExecutionContext, config: VolumeConfig, lake: LakeResource) -> dg.AssetCheckResult:
+        store = lake.lake()
+        archived = store.days(table)
+        severity, notes, meta = None, [], {}
+        for day in window_days(context.partition_time_window):
+            earlier = [d for d in archived if day - timedelta(days=config.lookback_days) <= d < day]
+            reference = sorted(comparable(day, earlier), reverse=True)[:config.reference_days]
+            counts = _records(store, table, endpoint, [day, *reference])
+            vol = Volume(counts.get(day, 0), [counts.get(d, 0) for d in reference])
+            meta.update({"records": vol.records, "reference_median": vol.median, "reference_days": len(reference),
+                         "ratio": round(vol.ratio, 3) if vol.ratio is not None else None, "quiet_day": is_quiet(day)})
+            if len(reference) < config.min_reference or not vol.median:
+                notes.append(f"{day}: {vol.records} records; {len(reference)} comparable earlier days, not enough to judge")
+                continue
+            text = (f"{day}: {vol.records} {endpoint} records, {vol.ratio:.0%} of the median {vol.median:.0f} of "
+                    f"{len(reference)} comparable days")
+            if vol.ratio < config.error_ratio:
+                severity = dg.AssetCheckSeverity.ERROR
+                notes.append(text + f" (under the {config.error_ratio:.0%} floor)")
+            elif vol.ratio < config.warn_ratio:
+                severity = severity or dg.AssetCheckSeverity.WARN
+                notes.append(text + f" (under {config.warn_ratio:.0%})")
+            else:
+                notes.append(text)
+        if severity:
+            (context.log.error if severity == dg.AssetCheckSeverity.ERROR else context.log.warning)(
+                f"{table} volume: " + "; ".join(notes))
+        return dg.AssetCheckResult(passed=severity is None, severity=severity or dg.AssetCheckSeverity.WARN,
+                                   description="; ".join(notes), metadata=meta)
+
+    return _check
+
+
+def _records(store, table: str, endpoint: str, days) -> dict:
+    frame = (store.scan(table, sorted(set(days))).filter(pl.col("endpoint") == endpoint)
+             .group_by("partition_date").agg(pl.col("records").sum()).collect())
+    return dict(frame.iter_rows())
+
+
+volume_checks = [_volume_check(table, endpoint) for table, endpoint in LISTING_OF.items()]

@@ -13,6 +13,7 @@ from ...lib import archive
 from ...lib.harvest import Harvested, harvest
 from ...lib.lake import Lake
 from ...lib.pncp import Exchange, PncpClient
+from ...lib.pncp import endpoints as E
 from ...lib.pncp.errors import FetchFailed
 from ..io_managers import DayFrames
 from ..metadata import markdown
@@ -80,7 +81,8 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
         "requests": int(summary["requests"].sum()),
         "requests_fetched": totals.fetched,
         "requests_resumed": totals.resumed,
-        "records": int(summary["records"].sum()),
+        # the records of the asset's own listings: the modalidades domain table archived beside them is not one
+        "records": int(summary.filter(pl.col("endpoint") != E.MODALIDADES.name)["records"].sum()),
         "payload_bytes": int(summary["json_bytes"].sum()),
         "api_latency_p50_s": stats["latency_p50_s"],
         "api_latency_p95_s": stats["latency_p95_s"],

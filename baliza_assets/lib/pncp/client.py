@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -40,6 +41,12 @@ from .resilience import AdaptiveLimiter, Backoff, CircuitBreaker
 REAL_CONSULTA = "https://pncp.gov.br/api/consulta"
 REAL_DETAIL = "https://pncp.gov.br/api/pncp"
 KEPT_HEADERS = ("etag", "content-type", "content-length", "date", "last-modified", "cache-control")
+# PNCP's own 404 for a compra, ata or contrato it does not know (API.md §4): "Contratação não cadastrada.",
+# "Ata não cadastrada.", "Contrato não cadastrado. ...", "Item não encontrado.". Any other 404 (a route-level
+# "No message available", an HTML page, an unknown body) is a fault, never "no details".
+NOT_REGISTERED = re.compile(r"n[ãa]o (est[áa] )?cadastrad[oa]|n[ãa]o encontrad[oa]", re.IGNORECASE)
+# A one-day window of the busiest listing holds ~9,000 records (API.md §8); 2,000 pages of 50 is 100,000.
+MAX_PAGES = 2_000
 
 
 @dataclass
@@ -59,6 +66,9 @@ class ClientConfig:
     limiter_recover_after: int = 5
     breaker_threshold: int = 8
     breaker_cooldown: float = 60.0
+    request_deadline: float = 120.0  # whole request, however slowly the body trickles in
+    max_body_bytes: int = 64_000_000  # ceiling over every endpoint's own limit (Endpoint.max_bytes)
+    max_pages: int = MAX_PAGES  # per listing of a one-day window
     user_agent: str = "baliza/0.1 (+https://github.com/baliza)"
 
     def scaled(self, factor: float) -> "ClientConfig":
@@ -67,7 +77,7 @@ class ClientConfig:
             **self.__dict__,
             **{k: getattr(self, k) * factor for k in (
                 "connect_timeout", "read_timeout", "backoff_base", "backoff_cap", "rate_limit_base",
-                "rate_limit_cap", "breaker_cooldown")},
+                "rate_limit_cap", "breaker_cooldown", "request_deadline")},
         })
 
 
@@ -312,8 +322,7 @@ class PncpClient:
             t0 = time.monotonic()
             try:
                 async with limiter:
-                    response = await self._http[api].get(url)
-                    body = response.content
+                    response, body = await self._get(api, ep, url)
                 elapsed = time.monotonic() - t0
                 self.stats.responses_by_status[response.status_code] = self.stats.responses_by_status.get(response.status_code, 0) + 1
                 ex = self._accept(job, url, response, body, started_at, elapsed, attempts)
@@ -362,6 +371,29 @@ class PncpClient:
             self.stats.latencies.append(ex.elapsed_s)
             return ex
 
+    async def _get(self, api: str, ep: E.Endpoint, url: str) -> tuple[httpx.Response, bytes]:
+        """One GET, its body read under ``max_body_bytes`` and the whole request under ``request_deadline``."""
+        limit = min(self.config.max_body_bytes, ep.max_bytes)
+
+        async def read() -> tuple[httpx.Response, bytes]:
+            async with self._http[api].stream("GET", url) as response:
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise BadPayload(ep.name, url, f"a body of {int(declared):,} bytes (Content-Length) is over the "
+                                                   f"{limit:,}-byte limit", response.status_code)
+                chunks, size = [], 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise BadPayload(ep.name, url, f"the body passed the {limit:,}-byte limit", response.status_code)
+                    chunks.append(chunk)
+                return response, b"".join(chunks)
+
+        try:
+            return await asyncio.wait_for(read(), self.config.request_deadline)
+        except asyncio.TimeoutError:
+            raise httpx.ReadTimeout(f"the request did not finish within {self.config.request_deadline:.0f} s") from None
+
     def _accept(self, job: Job, url: str, response: httpx.Response, body: bytes, started_at: datetime,
                 elapsed: float, attempts: int) -> Exchange:
         """Turn a response into an Exchange, or raise what it really is."""
@@ -380,13 +412,14 @@ class PncpClient:
             if body.strip():
                 raise BadPayload(ep.name, url, f"HTTP 204 with a body: {snippet!r}", status)
         elif status == 404 and ep.api == "detail" and ep.name != "modalidades":
-            message = _message(body)
-            if not message or "json" not in ctype:
-                raise RejectedRequest(ep.name, url, f"HTTP 404 that is not PNCP's own answer: {snippet!r}", status)
+            message = _message(body) if "json" in ctype else None
+            if not message or not NOT_REGISTERED.search(message):
+                raise TransientError(ep.name, url, f"HTTP 404 that is not PNCP's \"not registered\" answer "
+                                                   f"(a moved route or a wrong base URL?): {snippet!r}", status)
         elif status == 200:
             doc = self._parse_json(ep, url, ctype, body, snippet)
             if ep.paging == "envelope":
-                counters = _check_envelope(ep, url, doc, job.page)
+                counters = _check_envelope(ep, url, doc, job.page, self.config.max_pages)
                 records = len(doc["data"])
             elif ep.paging == "until_short" or ep.name in ("resultados", "modalidades"):
                 if not isinstance(doc, list):
@@ -416,9 +449,11 @@ class PncpClient:
             return json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise BadPayload(ep.name, url, f"HTTP 200 with a body that is not valid JSON ({e}; {len(body)} bytes)", 200) from None
+        except RecursionError:
+            raise BadPayload(ep.name, url, f"HTTP 200 with JSON nested too deeply to decode ({len(body)} bytes)", 200) from None
 
 
-def _check_envelope(ep: E.Endpoint, url: str, doc, page: int | None) -> dict:
+def _check_envelope(ep: E.Endpoint, url: str, doc, page: int | None, max_pages: int = MAX_PAGES) -> dict:
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
         raise BadPayload(ep.name, url, "HTTP 200 without the {data, totalRegistros, totalPaginas, ...} envelope", 200)
     counters = {}
@@ -432,6 +467,9 @@ def _check_envelope(ep: E.Endpoint, url: str, doc, page: int | None) -> dict:
         raise BadPayload(ep.name, url, f"asked for page {page}, got numeroPagina={number}", 200)
     if pages != math.ceil(total / ep.page_size):
         raise BadPayload(ep.name, url, f"totalPaginas={pages} does not fit totalRegistros={total} at {ep.page_size} per page", 200)
+    if pages > max_pages:
+        raise BadPayload(ep.name, url, f"totalPaginas={pages} (totalRegistros={total}) is beyond the {max_pages:,} pages "
+                                       "a one-day listing can hold; not walking it", 200)
     expected = ep.page_size if page < pages else total - (pages - 1) * ep.page_size
     if page <= pages and n != expected:
         raise BadPayload(ep.name, url, f"page {page}/{pages} holds {n} records, expected {expected} (a short or truncated page)", 200)
@@ -441,6 +479,6 @@ def _check_envelope(ep: E.Endpoint, url: str, doc, page: int | None) -> dict:
 def _message(body: bytes) -> str | None:
     try:
         doc = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     return doc.get("message") if isinstance(doc, dict) else None
