@@ -358,7 +358,8 @@ class PncpClient:
                 kind = "timeout" if isinstance(e, httpx.TimeoutException) else "connection error"
                 if isinstance(e, httpx.TimeoutException):
                     self.stats.timeouts += 1
-                cause = f"{kind} ({type(e).__name__}) after {time.monotonic() - t0:.1f} s"
+                detail = f"{type(e).__name__}: {e}" if "did not finish" in str(e) else type(e).__name__
+                cause = f"{kind} ({detail}) after {time.monotonic() - t0:.1f} s"
                 breaker.failure(f"{cause} on {job.walk.path}")
                 if attempts >= self.config.max_attempts:
                     raise RetriesExhausted(ep.name, url, f"{cause}, still failing after {attempts} attempts") from e
