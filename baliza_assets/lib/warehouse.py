@@ -37,10 +37,50 @@ def configure_s3(con: duckdb.DuckDBPyConnection, s3: S3Settings, extension_dir: 
     con.execute(f"CREATE OR REPLACE TEMPORARY SECRET baliza_lake ({', '.join(parts)})")
 
 
+_S3_CREDENTIAL_SETTINGS = ("s3_access_key_id", "s3_secret_access_key", "s3_session_token")
+
+
+def lake_root(lake: Lake) -> str:
+    """The lake's folder (absolute) or ``s3://bucket/prefix/``, ending in '/'."""
+    root = lake.store.uri("")
+    return root if root.endswith("/") else root + "/"
+
+
+def sandbox(con: duckdb.DuckDBPyConnection, lake: Lake | None) -> None:
+    """Confine ``con`` to the warehouse and the lake, for SQL typed by someone else.
+
+    DuckDB then refuses every other file and URL (``enable_external_access = false`` with only the
+    lake in ``allowed_directories``; DuckDB itself adds the database file and its temporary
+    directory), loading or installing extensions, and any change of setting (``lock_configuration``).
+    httpfs copies the AWS_* variables into plain ``s3_*`` settings that any query could read: they are
+    reset, so the credentials live only in the temporary secret, which DuckDB shows redacted.
+    Writing under an allowed directory stays possible for DuckDB: the caller still refuses statements
+    that write.
+    """
+    present = {name for (name,) in con.execute(
+        "SELECT name FROM duckdb_settings() WHERE name IN (SELECT unnest(?))", [list(_S3_CREDENTIAL_SETTINGS)]
+    ).fetchall()}
+    for name in _S3_CREDENTIAL_SETTINGS:
+        if name in present:
+            con.execute(f"RESET {name}")
+    allowed = [lake_root(lake)] if lake is not None else []
+    con.execute("SET allowed_directories = ?", [allowed])
+    con.execute("SET allowed_paths = []")
+    con.execute("SET allow_unredacted_secrets = false")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
 @contextlib.contextmanager
 def connect(path: str, lake: Lake | None = None, s3: S3Settings | None = None, read_only: bool = False,
-            lock_wait_s: float = 120.0, memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse file, waiting for another process's write lock to clear."""
+            lock_wait_s: float = 120.0, memory_limit: str | None = None,
+            sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, waiting for another process's write lock to clear.
+
+    ``sandboxed``: the connection may read the warehouse and ``lake`` only (see ``sandbox``).
+    """
     config = {"memory_limit": memory_limit} if memory_limit else {}
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +98,8 @@ def connect(path: str, lake: Lake | None = None, s3: S3Settings | None = None, r
     try:
         if lake is not None and lake.is_s3:
             configure_s3(con, s3 or S3Settings(), os.path.join(os.path.dirname(os.path.abspath(path)), ".duckdb_extensions"))
+        if sandboxed:
+            sandbox(con, lake)
         yield con
     finally:
         con.close()
