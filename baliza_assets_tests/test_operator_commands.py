@@ -85,6 +85,12 @@ def test_fetch_payload_returns_the_archived_bytes(archive):
         payload.fetch(settings.lake(), "0" * 64)
     with pytest.raises(ValueError, match="is not a sha256"):
         payload.fetch(settings.lake(), "../../etc/passwd")
+    # The installed command writes those bytes and nothing else, so `baliza fetch-payload X | sha256sum` is X.
+    env = {**os.environ, "BALIZA_LAKE": settings.lake_location}
+    done = subprocess.run([str(Path(sys.executable).with_name("baliza")), "fetch-payload", sha], env=env,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert hashlib.sha256(done.stdout).hexdigest() == sha and done.stdout == body
 
 
 def test_backup_copies_the_warehouse_and_lists_the_lake(archive, tmp_path):

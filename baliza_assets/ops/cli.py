@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             from . import payload
             out.flush()
             sys.stdout.buffer.write(payload.fetch(settings.lake(), args.sha256))
-            sys.stdout.buffer.write(b"\n")
+            sys.stdout.buffer.flush()
             return 0
         if args.command == "query":
             from . import query

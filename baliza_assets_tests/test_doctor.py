@@ -1,0 +1,200 @@
+"""`baliza doctor`: every setting the runs read is validated as they would read it, PNCP is probed as the
+harvest asks it, and pool slots held by runs that no longer run fail the check."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster._core.events import DagsterEvent, DagsterEventType
+from dagster._core.test_utils import create_run_for_test
+
+from baliza_assets.defs.resources import resources_from_env
+from baliza_assets.ops import doctor
+from baliza_assets.ops.settings import Settings
+from baliza_assets.sandbox import Sandbox, World
+from baliza_assets.sandbox.faults import Faults
+from baliza_assets.sandbox.server import running
+
+from .conftest import DAY, NOW
+
+LOCAL_INSTANCE = Path(__file__).parents[1] / "deploy" / "local" / "dagster.yaml"
+VARIABLES = ("PNCP_CONSULTA_URL", "PNCP_DETAIL_URL", "PNCP_CONSULTA_CONCURRENCY", "PNCP_DETAIL_CONCURRENCY",
+             "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_DUCKDB_PATH", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
+             "BALIZA_REFRESH_DAYS", "BALIZA_HARVEST_CRON", "BALIZA_FEED_SENSOR_INTERVAL", "AWS_ENDPOINT_URL",
+             "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DAGSTER_HOME")
+
+
+def three_pages(now: datetime) -> World:
+    """About 1,300 contratos a day: three pages of 500."""
+    return World(seed=7, volume=replace(World(seed=7, volume="small").volume, contratos=1200), now=now)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with running(Sandbox(three_pages(NOW), Faults())) as ep:
+        yield ep
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path, sandbox):
+    """A clean environment: PNCP is the sandbox, the warehouse and lake are under tmp_path, the rest unset."""
+    for name in VARIABLES:
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PNCP_CONSULTA_URL", sandbox.consulta)
+    monkeypatch.setenv("PNCP_DETAIL_URL", sandbox.detail)
+    monkeypatch.setenv("BALIZA_DUCKDB_PATH", str(tmp_path / "baliza.duckdb"))
+    monkeypatch.setenv("BALIZA_LAKE", str(tmp_path / "lake"))
+    return monkeypatch
+
+
+def _doctor(**probe) -> tuple[int, str]:
+    """doctor as `baliza doctor` runs it; ``probe_day=`` picks another day than yesterday in Brasília."""
+    out = io.StringIO()
+    return doctor.run(Settings.from_env(), out, **probe), out.getvalue()
+
+
+def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
+    env.setenv("BALIZA_DUCKDB_MEMORY_LIMIT", "abc")
+    code, text = _doctor()
+    assert code == 1 and "all checks passed" not in text
+    assert "FAIL  configuration: BALIZA_DUCKDB_MEMORY_LIMIT='abc': DuckDB refuses it as memory_limit: " in text
+    assert "Memory must have a number" in text
+    # ... which is what staging would have met: the warehouse IO manager opens DuckDB with that limit.
+    io_manager = resources_from_env()["io_manager"]
+    with pytest.raises(duckdb.Error, match="Memory must have a number"):
+        duckdb.connect(":memory:", config=dict(io_manager.connection_config))
+    env.setenv("BALIZA_DUCKDB_MEMORY_LIMIT", "1.5GB")
+    code, text = _doctor()
+    assert code == 0 and "all checks passed" in text, text
+
+
+@pytest.mark.parametrize("name, value, reason", [
+    ("PNCP_CONSULTA_URL", "pncp.gov.br/api/consulta", "expected an http:// or https:// URL with a host"),
+    ("PNCP_DETAIL_URL", "ftp://pncp.gov.br/api/pncp", "expected an http:// or https:// URL with a host"),
+    ("PNCP_CONSULTA_CONCURRENCY", "0", "expected a whole number above 0"),
+    ("PNCP_DETAIL_CONCURRENCY", "8.5", "expected a whole number above 0"),
+    ("PNCP_READ_TIMEOUT", "nan", "expected a positive number"),
+    ("PNCP_TIME_SCALE", "-1", "expected a positive number"),
+    ("BALIZA_DUCKDB_MEMORY_LIMIT", "80%", "DuckDB refuses it as memory_limit: Parser Error: Unknown unit for memory"),
+    ("BALIZA_DUCKDB_MEMORY_LIMIT", "", "DuckDB refuses it as memory_limit: Parser Error: Memory must have a number"),
+    ("BALIZA_DUCKDB_PATH", "", "empty: DuckDB would keep the warehouse in memory"),
+    ("BALIZA_DUCKDB_PATH", "{tmp}", "is a directory; expected the path of the warehouse file"),
+    ("BALIZA_LAKE", "gs://bucket/lake", "use a folder or s3://bucket/prefix"),
+    ("BALIZA_LAKE", "s3://ab/lake", "the bucket name must have at least 3 characters"),
+    ("BALIZA_REFRESH_DAYS", "0", "expected a whole number of days from 1 to 60"),
+    ("BALIZA_HARVEST_CRON", "every morning", "is not a cron schedule"),
+    ("BALIZA_FEED_SENSOR_INTERVAL", "1", "expected whole seconds from 5 to 86400"),
+    ("AWS_ENDPOINT_URL", "127.0.0.1:8333", "the S3 client refuses them: ValueError: Invalid endpoint: 127.0.0.1:8333"),
+    ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE",
+     "PartialCredentialsError: Partial credentials found in explicit, missing: aws_secret_access_key"),
+])
+def test_every_setting_the_runs_read_is_validated(env, tmp_path, name, value, reason):
+    value = value.format(tmp=tmp_path)
+    if name.startswith("AWS_"):  # read only for a lake on S3; nothing listens on port 9
+        env.setenv("BALIZA_LAKE", "s3://baliza/lake")
+        env.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    env.setenv(name, value)
+    code, text = _doctor()
+    assert code == 1, text
+    fails = [line for line in text.splitlines() if line.startswith("FAIL  configuration: ")]
+    assert len(fails) == 1 and name in fails[0] and reason in fails[0], text
+    assert "Traceback" not in text
+
+
+def test_the_probe_asks_page_one_as_the_harvest_does_on_a_day_with_records(env):
+    """Yesterday (in Brasília) has contratos: doctor checks page 1 of their listing with the harvest's
+    page size and envelope checks, and fetches no further page."""
+    today = datetime.now(ZoneInfo("America/Sao_Paulo")).date()
+    world = three_pages(datetime.combine(today, time(12)))
+    yesterday = today - timedelta(days=1)
+    records = len(world.published("contratos", yesterday))
+    assert records > 1000
+    served = Sandbox(world, Faults())
+    with running(served) as ep:
+        env.setenv("PNCP_CONSULTA_URL", ep.consulta)
+        env.setenv("PNCP_DETAIL_URL", ep.detail)
+        code, text = _doctor()
+        assert code == 0, text
+        assert (f"ok    pncp: consulta API {ep.consulta}: HTTP 200, contratos of {yesterday}: page 1 of 3, "
+                f"{records:,} records") in text
+        asked = sorted(k for k in served.requested if k.startswith("/api/consulta/v1/contratos"))
+        day = yesterday.strftime("%Y%m%d")
+        assert asked == [f"/api/consulta/v1/contratos?dataInicial={day}&dataFinal={day}&pagina=1&tamanhoPagina=500"]
+        # Any other day can be probed (the sandbox's clock sits at NOW here; DAY is well inside it).
+        code, text = _doctor(probe_day=DAY)
+        assert code == 0 and f"contratos of {DAY}: page 1 of " in text, text
+
+
+def _started(instance: dg.DagsterInstance, pid: int) -> str:
+    run = create_run_for_test(instance, job_name="__ASSET_JOB", status=dg.DagsterRunStatus.STARTING)
+    instance.report_dagster_event(DagsterEvent(DagsterEventType.RUN_START.value, "__ASSET_JOB", pid=pid), run.run_id)
+    return run.run_id
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["sleep", "60"])
+    proc.kill()
+    proc.wait()
+    return proc.pid
+
+
+def test_slots_held_by_runs_that_no_longer_run_fail_doctor(env, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(LOCAL_INSTANCE, home / "dagster.yaml")
+    env.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
+        live = _started(instance, os.getpid())
+        gone = _started(instance, _dead_pid())
+        ended = _started(instance, os.getpid())
+        instance.report_run_failed(instance.get_run_by_id(ended))
+        for key, run_id in (("pncp_consulta", live), ("pncp_detail", gone), ("duckdb_writer", ended)):
+            assert instance.event_log_storage.initialize_concurrency_limit_to_default(key)
+            assert instance.event_log_storage.claim_concurrency_slot(key, run_id, f"step_of_{key}").is_claimed
+        # The dead run also had a step queued behind the live run's slot.
+        assert not instance.event_log_storage.claim_concurrency_slot("pncp_consulta", gone, "queued").is_claimed
+        code, text = _doctor()
+        assert code == 1, text
+        assert ("ok    dagster: pools: duckdb_writer 1/1 slots occupied; pncp_consulta 1/1 slots occupied, "
+                "1 step(s) waiting; pncp_detail 1/1 slots occupied") in text
+        fails = [line for line in text.splitlines() if line.startswith("FAIL  dagster: ")]
+        assert len(fails) == 2, text
+        (held_by_gone,) = [f for f in fails if gone in f]
+        assert ("holds 1 pool slot(s), pncp_detail (step_of_pncp_detail) and has 1 step(s) queued for a pool, "
+                "pncp_consulta (queued), but it is recorded as STARTED while its process") in held_by_gone
+        assert f'report_run_failed(i.get_run_by_id("{gone}"))' in held_by_gone
+        (held_by_ended,) = [f for f in fails if ended in f]
+        assert "but it ended (FAILURE)" in held_by_ended and "run monitoring frees them 60 s after the run ended" \
+            in held_by_ended and "no daemon is running now" in held_by_ended
+        assert not any(live in f for f in fails), "a run whose process is alive holds its slot rightly"
+
+        # The commands doctor prints free the slots.
+        for line in fails:
+            command = line.rsplit(": ", 1)[1]
+            assert subprocess.run(command, shell=True, capture_output=True, timeout=120).returncode == 0
+        assert instance.get_run_by_id(gone).status == dg.DagsterRunStatus.FAILURE
+        code, text = _doctor()
+        assert code == 0, text
+        assert ("ok    dagster: pools: duckdb_writer 0/1 slots occupied; pncp_consulta 1/1 slots occupied; "
+                "pncp_detail 0/1 slots occupied") in text
+
+
+def test_an_instance_that_never_frees_the_slots_of_ended_runs_fails_doctor(env, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n")
+    env.setenv("DAGSTER_HOME", str(home))
+    code, text = _doctor()
+    assert code == 1
+    assert "FAIL  dagster: run monitoring does not free the pool slots of runs that ended" in text, text
