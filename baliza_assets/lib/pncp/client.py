@@ -47,6 +47,7 @@ KEPT_HEADERS = ("etag", "content-type", "content-length", "date", "last-modified
 NOT_REGISTERED = re.compile(r"n[ãa]o (est[áa] )?cadastrad[oa]|n[ãa]o encontrad[oa]", re.IGNORECASE)
 # A one-day window of the busiest listing holds ~9,000 records (API.md §8); 2,000 pages of 50 is 100,000.
 MAX_PAGES = 2_000
+MIN_CONNECT_TIMEOUT = 5.0
 
 
 @dataclass
@@ -72,13 +73,19 @@ class ClientConfig:
     user_agent: str = "baliza/0.1 (+https://github.com/baliza)"
 
     def scaled(self, factor: float) -> "ClientConfig":
-        """Every wait and timeout multiplied by ``factor`` (for a sandbox with scaled latency)."""
-        return ClientConfig(**{
+        """Every wait and timeout multiplied by ``factor`` (for a sandbox with scaled latency).
+
+        Opening a connection is not part of the simulated latency: on a busy machine a loopback
+        connect can take longer than a scaled timeout, so it keeps at least ``MIN_CONNECT_TIMEOUT``.
+        """
+        scaled = ClientConfig(**{
             **self.__dict__,
             **{k: getattr(self, k) * factor for k in (
                 "connect_timeout", "read_timeout", "backoff_base", "backoff_cap", "rate_limit_base",
                 "rate_limit_cap", "breaker_cooldown", "request_deadline")},
         })
+        scaled.connect_timeout = max(scaled.connect_timeout, min(self.connect_timeout, MIN_CONNECT_TIMEOUT))
+        return scaled
 
 
 @dataclass
