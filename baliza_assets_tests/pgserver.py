@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from .s3server import free_port
 
+DEADLINE_S = 600  # for the server to start, accept connections or stop, however busy the machine
+
 
 @dataclass(frozen=True)
 class Postgres:
@@ -56,12 +58,12 @@ def postgres(password: str, user: str = "baliza", db: str = "dagster"):
                               "-E", "UTF8", "--no-instructions"], owner), check=True, capture_output=True)
     os.remove(pwfile)
     log = os.path.join(root, "server.log")
-    subprocess.run(_as_owner([_bin("pg_ctl"), "-D", data, "-l", log, "-w", "-o",
+    subprocess.run(_as_owner([_bin("pg_ctl"), "-D", data, "-l", log, "-w", "-t", str(DEADLINE_S), "-o",
                               f"-p {port} -k {root} -c listen_addresses=127.0.0.1", "start"], owner),
                    check=True, capture_output=True)
     try:
         env = {**os.environ, "PGPASSWORD": password}
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + DEADLINE_S
         while True:
             ok = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(port), "-U", user, "-d", "postgres", "-c",
                                  f"CREATE DATABASE {db}"], env=env, capture_output=True)
@@ -72,5 +74,6 @@ def postgres(password: str, user: str = "baliza", db: str = "dagster"):
             time.sleep(0.3)
         yield Postgres("127.0.0.1", port, user, password, db)
     finally:
-        subprocess.run(_as_owner([_bin("pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"], owner), capture_output=True)
+        subprocess.run(_as_owner([_bin("pg_ctl"), "-D", data, "-m", "fast", "-w", "-t", str(DEADLINE_S), "stop"],
+                                 owner), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)

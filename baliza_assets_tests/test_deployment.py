@@ -13,10 +13,18 @@ import sys
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
 import yaml
+from dagster._core.remote_origin import GrpcServerCodeLocationOrigin
+from dagster._core.scheduler.instigation import (
+    InstigatorState,
+    InstigatorStatus,
+    InstigatorType,
+    ScheduleInstigatorData,
+)
 
 from baliza_assets.lib import warehouse
 from baliza_assets.ops import graphql
@@ -31,18 +39,26 @@ from .waiting import http_ok, wait
 DEPLOY = Path(__file__).parents[1] / "deploy"
 PG_SECRET = f"pg-secret-{uuid.uuid4().hex[:12]}"
 BIN = Path(sys.executable).parent
+BRASILIA = ZoneInfo("America/Sao_Paulo")
 SCHEDULE = {"repositoryLocationName": "baliza_assets", "repositoryName": "__repository__"}
 
 TICKS = """
 query Ticks($schedule: ScheduleSelector!, $sensor: SensorSelector!, $automation: SensorSelector!) {
   scheduleOrError(scheduleSelector: $schedule) {
-    ... on Schedule { scheduleState { status ticks(limit: 20) { status runIds } } }
+    ... on Schedule { scheduleState { status ticks(statuses: [SUCCESS], limit: 5) { status runIds } } }
   }
   sensorOrError(sensorSelector: $sensor) {
-    ... on Sensor { sensorState { status ticks(limit: 50) { status runIds } } }
+    ... on Sensor { sensorState { status ticks(statuses: [SUCCESS], limit: 5) { status runIds } } }
   }
   automation: sensorOrError(sensorSelector: $automation) {
     ... on Sensor { sensorState { status ticks(limit: 5) { status } } }
+  }
+}"""
+
+LAUNCHING_TICKS = """
+query Launched($sensor: SensorSelector!) {
+  sensorOrError(sensorSelector: $sensor) {
+    ... on Sensor { sensorState { ticks(statuses: [SUCCESS]) { runIds } } }
   }
 }"""
 
@@ -80,7 +96,8 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
     bucket = f"baliza-{uuid.uuid4().hex[:8]}"
     s3_server.client().create_bucket(Bucket=bucket)
     # The sandbox's clock: now in Brasília, so "yesterday" is whole whenever the schedule ticks.
-    now = (datetime.now(timezone.utc) - timedelta(hours=3)).replace(tzinfo=None)
+    started = datetime.now(timezone.utc)
+    now = (started - timedelta(hours=3)).replace(tzinfo=None)
     world = World(seed=11, volume="small", now=now)
     home = tmp_path / "dagster_home"
     home.mkdir()
@@ -92,28 +109,40 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
     web = f"http://127.0.0.1:{web_port}"
 
     with postgres(PG_SECRET) as pg, running(Sandbox(world, Faults())) as ep:
+        tick = now.replace(second=0, microsecond=0) + timedelta(minutes=1)  # once a day, at that minute
+        # The client keeps the real API's timeouts (PNCP_TIME_SCALE unset): the sandbox answers at once,
+        # and a machine slow to answer is never taken for a hung API.
         env = {**os.environ, **pg.env(), **s3_server.env(), "DAGSTER_HOME": str(home),
-               "PNCP_CONSULTA_URL": ep.consulta, "PNCP_DETAIL_URL": ep.detail, "PNCP_TIME_SCALE": "0.01",
+               "PNCP_CONSULTA_URL": ep.consulta, "PNCP_DETAIL_URL": ep.detail,
                "BALIZA_LAKE": f"s3://{bucket}/lake", "BALIZA_DUCKDB_PATH": str(tmp_path / "baliza.duckdb"),
-               "BALIZA_REFRESH_DAYS": "1", "BALIZA_HARVEST_CRON": _next_minute(), "BALIZA_FEED_SENSOR_INTERVAL": "10"}
+               "BALIZA_REFRESH_DAYS": "1", "BALIZA_HARVEST_CRON": f"{tick.minute} {tick.hour} * * *",
+               "BALIZA_FEED_SENSOR_INTERVAL": "10"}
+        env.pop("PNCP_TIME_SCALE", None)
         procs = Processes(tmp_path, env)
         try:
             procs.start("code", [str(BIN / "dagster"), "api", "grpc", "-m", "baliza_assets.definitions",
                                  "-h", "127.0.0.1", "-p", str(grpc_port)])
             wait("the code server", lambda: subprocess.run(
                 [str(BIN / "dagster"), "api", "grpc-health-check", "-p", str(grpc_port)], env=env,
-                capture_output=True).returncode == 0, 120)
-            procs.start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")])
-            procs.start("webserver", [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(web_port),
-                                      "-w", str(tmp_path / "workspace.yaml")])
-            wait("the webserver", lambda: http_ok(f"{web}/server_info"), 120)
-
+                capture_output=True).returncode == 0, 600)
             for name, value in pg.env().items():  # this process reads the same PostgreSQL instance
                 monkeypatch.setenv(name, value)
             with dg.DagsterInstance.from_config(str(home)) as instance:
-                # 1. The schedule ticks (once, a minute or so from now) and its run over yesterday succeeds.
-                scheduled = wait("a run from the daily_harvest schedule", lambda: _runs(
-                    instance, {"dagster/schedule_name": "daily_harvest"}), 200)[0]
+                _declare_schedule_running_since(instance, grpc_port, started.timestamp())
+            procs.start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")])
+            procs.start("webserver", [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(web_port),
+                                      "-w", str(tmp_path / "workspace.yaml")])
+            wait("the webserver", lambda: http_ok(f"{web}/server_info"), 600)
+
+            with dg.DagsterInstance.from_config(str(home)) as instance:
+                # 1. The schedule ticks once, a minute after the test started (the daemon launches that tick
+                # however late it came up), and its run over yesterday succeeds.
+                def scheduled_run():
+                    procs.alive()
+                    return _runs(instance, {"dagster/schedule_name": "daily_harvest"})
+
+                until_tick = max(0.0, (tick - datetime.now(BRASILIA).replace(tzinfo=None)).total_seconds())
+                scheduled = wait("a run from the daily_harvest schedule", scheduled_run, until_tick + 900)[0]
                 yesterday = date.fromisoformat(scheduled.tags["dagster/asset_partition_range_start"])
                 assert scheduled.tags["dagster/asset_partition_range_end"] == yesterday.isoformat()
                 assert yesterday in (now.date() - timedelta(days=1), now.date()), "the day before the tick"
@@ -137,10 +166,14 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                     runs = _runs(instance, {"dagster/sensor_name": "update_feed_refresh"})
                     failed = [r.run_id for r in runs if r.status == dg.DagsterRunStatus.FAILURE]
                     assert not failed, f"refresh runs failed: {failed}"
-                    finished = [r for r in runs if r.status == dg.DagsterRunStatus.SUCCESS]
-                    return runs if runs and len(finished) == len(runs) else None
+                    sensor = {**SCHEDULE, "sensorName": "update_feed_refresh"}
+                    ticks = graphql.call(web, LAUNCHING_TICKS, {"sensor": sensor},
+                                         timeout=300)["sensorOrError"]["sensorState"]["ticks"]
+                    launched = {run_id for t in ticks for run_id in t["runIds"]}  # by ticks that have completed
+                    finished = {r.run_id for r in runs if r.status == dg.DagsterRunStatus.SUCCESS}
+                    return runs if launched and launched == finished == {r.run_id for r in runs} else None
 
-                refreshes = wait("every update_feed_refresh run to succeed", refreshes_done, 420)
+                refreshes = wait("every update_feed_refresh run to succeed", refreshes_done, 1800)
                 assert {date.fromisoformat(r.tags["dagster/partition"]) for r in refreshes} == touched
                 assert len(refreshes) == len(touched), "one run per publication day the feed touched, no more"
                 # The backfill's days may be captured meanwhile by the automation sensor (checked below).
@@ -154,7 +187,7 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                     status = graphql.backfill_status(web, backfill)
                     return None if status in ("REQUESTED", "CANCELING") else status
 
-                status = wait("the backfill to finish", backfill_done, 300)
+                status = wait("the backfill to finish", backfill_done, 1800)
                 assert status in ("COMPLETED", "COMPLETED_SUCCESS"), status
                 for day in (first, last):
                     assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
@@ -169,7 +202,7 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                     assert not failed, f"automation runs failed: {failed}"
                     return backfilled <= _captured(tmp_path, yesterday, "contratos") or None
 
-                wait("the automation sensor to capture the backfilled days", automated_captures, 240)
+                wait("the automation sensor to capture the backfilled days", automated_captures, 1200)
                 rows = query(tmp_path / "baliza.duckdb", "SELECT partition_date, rows FROM cdc.snapshots WHERE "
                              "entity = 'contratos' AND partition_date IN (?, ?)", [first, last])
                 assert set(rows) >= {(d, len(world.published("contratos", d))) for d in backfilled}
@@ -177,7 +210,8 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                 # 5. The webserver shows both instigators running, with ticks that launched runs.
                 ticks = graphql.call(web, TICKS, {"schedule": {**SCHEDULE, "scheduleName": "daily_harvest"},
                                                   "sensor": {**SCHEDULE, "sensorName": "update_feed_refresh"},
-                                                  "automation": {**SCHEDULE, "sensorName": "automation"}})
+                                                  "automation": {**SCHEDULE, "sensorName": "automation"}},
+                                     timeout=300)
                 schedule_state = ticks["scheduleOrError"]["scheduleState"]
                 sensor_state = ticks["sensorOrError"]["sensorState"]
                 assert schedule_state["status"] == sensor_state["status"] == "RUNNING"
@@ -185,10 +219,11 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                 assert any(t["status"] == "SUCCESS" and t["runIds"] for t in sensor_state["ticks"])
                 automation = ticks["automation"]["sensorState"]
                 assert automation["status"] == "RUNNING" and automation["ticks"], "the automation sensor ticks"
+                assert len(_runs(instance, {"dagster/schedule_name": "daily_harvest"})) == 1, "one tick, one run"
 
                 # 6. The operator commands work against the deployed instance.
                 done = subprocess.run([str(BIN / "baliza"), "verify", "--from", str(yesterday), "--to",
-                                       str(yesterday)], env=env, capture_output=True, text=True, timeout=120)
+                                       str(yesterday)], env=env, capture_output=True, text=True, timeout=900)
                 assert done.returncode == 0 and "every partition materialized and reconciled" in done.stdout, (
                     done.stdout + done.stderr)
 
@@ -203,10 +238,16 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
         assert not leaks, f"a secret leaked: {leaks[0]}"
 
 
-def _next_minute() -> str:
-    """A cron that fires once, 40 to 100 s from now (hourly at that minute): late enough for the code
-    server and the daemon to be up (a tick before the daemon starts is never launched)."""
-    return f"{(datetime.now() + timedelta(seconds=100)).minute} * * * *"
+def _declare_schedule_running_since(instance, grpc_port: int, since: float) -> None:
+    """Record the daily_harvest schedule as running from ``since`` (a timestamp), as the daemon records it
+    the first time it sees a schedule running by default, but from then instead of from that first sight:
+    the daemon launches the schedule's first tick after ``since`` even if it came up after that tick."""
+    origin = GrpcServerCodeLocationOrigin(host="127.0.0.1", port=grpc_port, location_name="baliza_assets")
+    with origin.create_location(instance) as location:
+        schedule = location.get_repository("__repository__").get_schedule("daily_harvest")
+        instance.add_instigator_state(InstigatorState(schedule.get_remote_origin(), InstigatorType.SCHEDULE,
+                                                      InstigatorStatus.DECLARED_IN_CODE,
+                                                      ScheduleInstigatorData(schedule.cron_schedule, since)))
 
 
 def _runs(instance, tags: dict, status=None) -> list:
@@ -222,7 +263,7 @@ def _captured(tmp_path: Path, before: date, *entities: str) -> set[date]:
 
 def query(db: Path, sql: str, params: list) -> list:
     """Read the warehouse, waiting out a run that holds DuckDB's write lock."""
-    with warehouse.connect(str(db), read_only=True) as con:
+    with warehouse.connect(str(db), read_only=True, lock_wait_s=1800) as con:
         return con.execute(sql, params).fetchall()
 
 
@@ -234,7 +275,7 @@ def _finished(instance, run_id: str, procs: Processes) -> None:
         run = instance.get_run_by_id(run_id)
         return run if run.status in done else None
 
-    run = wait(f"run {run_id}", finished, 300)
+    run = wait(f"run {run_id}", finished, 1800)
     if run.status != dg.DagsterRunStatus.SUCCESS:
         failures = [e.message for e in instance.all_logs(run_id) if e.is_dagster_event and e.dagster_event.is_failure]
         raise AssertionError(f"run {run_id} ended {run.status}: {failures[:3]}")

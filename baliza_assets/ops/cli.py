@@ -1,7 +1,7 @@
 """The `baliza` command: what an operator runs beside Dagster's own CLI and UI.
 
     baliza doctor                                 configuration and reachability of PNCP, lake, DuckDB, Dagster
-    baliza verify --from D --to D                 partitions missing, failed, or failing reconciliation
+    baliza verify --from D --to D                 partitions missing, failed, or failing a blocking check
     baliza fetch-payload SHA256                   an archived PNCP payload, verbatim
     baliza query "SELECT ..." [--format csv]      read-only SQL against the warehouse
     baliza retry-failed --from D --to D           relaunch failed partitions as one backfill
@@ -35,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n")[1])
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("doctor", help="check configuration and reachability")
-    for name, text in (("verify", "report missing, failed and unreconciled partitions"),
+    for name, text in (("verify", "report missing, failed and check-failing partitions"),
                        ("retry-failed", "relaunch failed partitions through the webserver")):
         s = sub.add_parser(name, help=text)
         s.add_argument("--from", dest="first", type=_day, required=True)

@@ -1,5 +1,5 @@
 """`baliza retry-failed --from D --to D`: relaunch, as one backfill through the webserver, every
-partition whose latest run failed or whose reconciliation failed, with what depends on it."""
+partition whose latest run failed or whose blocking check failed, with what depends on it."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ import dagster as dg
 from . import graphql
 from .verify import partitioned_keys, verify
 
-RETRIED = ("failed", "reconciliation failed")
+def _retried(kind: str) -> bool:
+    """A failed run, or a failed blocking check ("<check> failed"): both are worth fetching again."""
+    return kind.endswith("failed")
 
 
 def plan(instance: dg.DagsterInstance, first: date, last: date) -> tuple[list[list[str]], list[str]]:
     """(asset keys, partition days) to relaunch: the failed assets and every partitioned asset downstream."""
     from ..definitions import defs
 
-    problems = [p for p in verify(instance, first, last) if p.kind in RETRIED]
+    problems = [p for p in verify(instance, first, last) if _retried(p.kind)]
     if not problems:
         return [], []
     graph = defs.get_repository_def().asset_graph
