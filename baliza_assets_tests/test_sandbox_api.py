@@ -157,11 +157,11 @@ def test_drift_rules_change_payloads_from_a_date(serve):
 
 
 def test_the_clock_amends_and_removes_records(world):
-    later = NOW + timedelta(days=40)
+    later = NOW + timedelta(days=400)
     before = {r["numeroControlePNCP"]: r for r in world.published("contratos", DAY)}
     after = {r["numeroControlePNCP"]: r for r in world.published("contratos", DAY, as_of=later)}
     changed = [k for k in after if after[k] != before.get(k)]
-    assert changed, "nothing was amended in 40 days"
+    assert changed, "nothing was amended in 400 days"
     assert all(after[k]["dataAtualizacaoGlobal"] > before[k]["dataAtualizacaoGlobal"] for k in changed)
     # What disappeared is exactly what the ground-truth change log says was deleted.
     deleted = {k for k, op, _ in world.changes("contratos", NOW, later) if op == "D"}
@@ -171,3 +171,27 @@ def test_the_clock_amends_and_removes_records(world):
     some_day = date.fromisoformat(sorted(updated_days)[0])
     assert any(r["numeroControlePNCP"] in changed for r in world.updated("contratos", some_day, as_of=later))
     assert json.dumps(world.published("contratos", DAY)) == json.dumps(list(before.values()))
+
+
+def test_records_change_over_their_life_as_the_real_feed_shows():
+    """Contratos change over years, contratações over months, deletions come within 30 days of
+    publication, and a record changes at most once in the quiet window, so a daily observer sees
+    every change."""
+    w = World(seed=3, volume="small", now=datetime(2025, 9, 1))
+    for entity in ("contratacoes", "contratos"):
+        seen: dict[str, list] = {}
+        for key, op, at in w.changes(entity, datetime(2025, 6, 1), datetime(2025, 9, 1)):
+            seen.setdefault(key, []).append((at, op))
+        assert seen
+        for key, events in seen.items():
+            gaps = [(b[0] - a[0]).days for a, b in zip(events, events[1:])]
+            assert all(g >= w.volume.quiet_days for g in gaps), (key, events)
+            assert all(op == "U" for _, op in events[:-1]), f"{key} changed after its deletion"
+    day, as_of = date(2025, 8, 20), datetime(2025, 8, 21, 6)
+    contrato_ages = [(day - date.fromisoformat(r["dataPublicacaoPncp"][:10])).days
+                     for r in w.updated("contratos", day, as_of=as_of)]
+    compra_ages = [(day - date.fromisoformat(r["dataPublicacaoPncp"][:10])).days
+                   for r in w.updated("contratacoes", day, as_of=as_of)]
+    assert max(contrato_ages) > 365, "no contrato amended after its first year"
+    assert 14 < max(compra_ages) <= 365, compra_ages
+    assert sum(a > 0 for a in contrato_ages) < 0.3 * len(contrato_ages), "the feed is mostly the day's own"

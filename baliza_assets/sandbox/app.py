@@ -124,6 +124,7 @@ class ServedStats:
     latencies: dict = field(default_factory=lambda: {"consulta": [], "detail": []})  # answered requests
     max_inflight: Counter = field(default_factory=Counter)
     busy_seconds: Counter = field(default_factory=Counter)  # slot-seconds spent on admitted requests
+    by_endpoint: Counter = field(default_factory=Counter)  # route name -> requests served, any status
 
     def total(self, api: str | None = None, status: int | None = None) -> int:
         return sum(n for (a, s), n in self.requests.items() if (api is None or a == api) and (status is None or s == status))
@@ -207,6 +208,7 @@ class Sandbox:
 
     async def _serve(self, api: str, fn, request: Request) -> Response:
         cfg: F.ApiFaults = getattr(self.faults, api)
+        self.stats.by_endpoint[fn.__name__] += 1
         url = request.url.path + ("?" + request.url.query if request.url.query else "")
         if self._limited(api, cfg):
             await asyncio.sleep(cfg.fast_error_seconds)
@@ -424,7 +426,8 @@ class Sandbox:
         return self._json(200, {"now": self.world.now.isoformat(), "seed": self.world.seed,
                                 "served": {f"{a} {s}": n for (a, s), n in self.stats.requests.items()},
                                 "latency": lat, "max_inflight": dict(self.stats.max_inflight),
-                                "busy_seconds": dict(self.stats.busy_seconds)})
+                                "busy_seconds": dict(self.stats.busy_seconds),
+                                "by_endpoint": dict(self.stats.by_endpoint)})
 
     async def _warm(self, request: Request) -> Response:
         """Generate a day's views ahead of time (benchmarks: keep generation out of the timings)."""

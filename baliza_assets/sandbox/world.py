@@ -9,7 +9,9 @@ ground-truth views both answer "as of" that clock.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import math
 import random
 import threading
 from collections import OrderedDict
@@ -25,33 +27,61 @@ MAX_PER_ORGAO_DAY = 2700  # sequencial = (day of year - 1) * 2700 + n keeps (cnp
 
 
 @dataclass(frozen=True)
+class Lifetime:
+    """When a record is amended after publication: ``per_record`` amendments expected over its life,
+    at ages (days after publication) drawn from weighted bands, uniform inside each band."""
+
+    per_record: float
+    bands: tuple[tuple[float, int, int], ...]  # (share, first age, last age)
+
+    def density(self, age: int) -> float:
+        """Expected share of a record's amendments that fall on the day ``age`` days after publication."""
+        return sum(share / (last - first + 1) for share, first, last in self.bands if first <= age <= last)
+
+    @property
+    def horizon(self) -> int:
+        return max(last for _, _, last in self.bands)
+
+
+# Calibrated against the real update captures (../shared/pncp/samples, API.md §9):
+# - contratações: a July 2024 /contratacoes/atualizacao page holds compras published 75 and 104 days
+#   before the update beside the month's own; amendments run over months (homologation, retificação);
+# - contratos: 9,673 updated a day against 8,803 published, so about 0.1 amendment per contrato a day
+#   across the archive; aditivos and apostilamentos come over the contract's whole life, years;
+# - atas: a July 2024 /atas/atualizacao page holds atas published 12-13 months before (a year's
+#   vigência ending or renewed), beside early corrections.
+LIFETIMES = {
+    "contratacoes": Lifetime(0.10, ((0.35, 1, 14), (0.35, 15, 120), (0.30, 121, 365))),
+    "contratos": Lifetime(0.12, ((0.25, 1, 30), (0.30, 31, 365), (0.45, 366, 1826))),
+    "atas": Lifetime(0.25, ((0.30, 1, 60), (0.70, 330, 400))),
+}
+
+
+@dataclass(frozen=True)
 class Volume:
-    """Records published per weekday (weekends carry ``weekend_factor`` of that)."""
+    """Records published per weekday (weekends carry ``weekend_factor`` of that), and their life after."""
 
     contratacoes: float = 6500
     contratos: float = 8500
     atas: float = 2400
     weekend_factor: float = 0.2
     noise: float = 0.15
-    amend_rate: dict = field(default_factory=lambda: {"contratacoes": 0.25, "contratos": 0.3, "atas": 0.2})
+    lifetimes: dict = field(default_factory=lambda: dict(LIFETIMES))
     delete_rate: float = 0.01
+    delete_within_days: int = 30  # a record published by mistake is withdrawn soon, or never
     backdate_rate: float = 0.1
-    horizon_days: int = 45  # amendments happen within this many days of publication
+    backdate_max_days: int = 7  # a backdated stamp is at most this many days before the change became visible
+    quiet_days: int = 8  # a record changes at most once within this many days
     burst_share: float = 0.2  # share of records bulk-loaded in the same second
 
     def scaled(self, factor: float) -> "Volume":
-        return Volume(
-            contratacoes=self.contratacoes * factor,
-            contratos=self.contratos * factor,
-            atas=self.atas * factor,
-            weekend_factor=self.weekend_factor,
-            noise=self.noise,
-            amend_rate=dict(self.amend_rate),
-            delete_rate=self.delete_rate,
-            backdate_rate=self.backdate_rate,
-            horizon_days=self.horizon_days,
-            burst_share=self.burst_share,
-        )
+        return dataclasses.replace(self, contratacoes=self.contratacoes * factor, contratos=self.contratos * factor,
+                                   atas=self.atas * factor, lifetimes=dict(self.lifetimes))
+
+    @property
+    def horizon_days(self) -> int:
+        """The oldest age at which any record still changes."""
+        return max([life.horizon for life in self.lifetimes.values()] + [self.delete_within_days])
 
 
 PROFILES = {
@@ -168,9 +198,10 @@ class World:
         self._lock = threading.RLock()
         self._stubs = _LRU(256)
         self._events = _LRU(512)
+        self._pick_cache = _LRU(200_000)
         self._bodies = _LRU(8)
         self._views = _LRU(16)
-        self._stub_index = _LRU(64)
+        self._stub_index = _LRU(512)
 
     # ---- clock -------------------------------------------------------------------------
     def advance(self, delta: timedelta) -> datetime:
@@ -253,36 +284,89 @@ class World:
         rng.shuffle(secs)
         return secs[:n]
 
+    # ---- life after publication ------------------------------------------------------------
+    # A change of a record published on day P becomes visible on a later day U. Which records of P
+    # change on U is decided by (P, U) alone, so both views are cheap: a record's whole life (scan U)
+    # and one update day's changes (scan P). A change is kept only if the record had no other change
+    # in the ``quiet_days`` before it, and a record is deleted at most once (its first deletion).
+    def _picks(self, entity: str, pday: date, uday: date) -> dict[int, tuple[str, int, int]]:
+        """{index: (kind U/D, second of the day it becomes visible, days its stamp is backdated)}."""
+        age = (uday - pday).days
+        n = self.count(entity, pday)
+        v = self.volume
+        life = v.lifetimes.get(entity)
+        lam_u = n * life.per_record * life.density(age) if life and age >= 1 else 0.0
+        lam_d = n * v.delete_rate / v.delete_within_days if 1 <= age <= v.delete_within_days else 0.0
+        if not n or lam_u + lam_d <= 0:
+            return {}
+        rng = rng_for(self.seed, entity, pday.toordinal(), uday.toordinal(), "picks")
+        k_u, k_d = _poisson(rng, lam_u), _poisson(rng, lam_d)
+        out = {}
+        for j, idx in enumerate(rng.sample(range(n), min(n, k_u + k_d))):
+            kind = "U" if j < k_u else "D"
+            second = 7 * 3600 + rng.randrange(13 * 3600)  # office hours: 07:00 to 20:00
+            back = rng.randint(1, v.backdate_max_days) if kind == "U" and rng.random() < v.backdate_rate else 0
+            out[idx] = (kind, second, back)
+        return out
+
+    def _picks_cached(self, entity: str, pday: date, uday: date) -> dict[int, tuple[str, int, int]]:
+        with self._lock:
+            return self._pick_cache.get_or((entity, pday, uday), lambda: self._picks(entity, pday, uday))
+
+    def _event(self, entity: str, pday: date, idx: int, uday: date, pick: tuple[str, int, int]) -> Event:
+        kind, second, back = pick
+        visible = datetime.combine(uday, time()) + timedelta(seconds=second)
+        stamped = max(visible - timedelta(days=back), datetime.combine(pday + timedelta(days=1), time()))
+        return Event(idx, uday.toordinal(), kind, visible, stamped)
+
+    def _valid(self, entity: str, pday: date, idx: int, uday: date, kind: str) -> bool:
+        """The rules a raw pick passes to become a change (see above), checked from its neighbours."""
+        for back in range(1, self.volume.quiet_days + 1):
+            earlier = uday - timedelta(days=back)
+            if earlier <= pday:
+                break
+            if idx in self._picks_cached(entity, pday, earlier):
+                return False
+        first_deletion = None
+        day = pday + timedelta(days=1)
+        while day < uday and (day - pday).days <= self.volume.delete_within_days:
+            pick = self._picks_cached(entity, pday, day).get(idx)
+            if pick and pick[0] == "D":
+                first_deletion = day
+                break
+            day += timedelta(days=1)
+        if kind == "D":
+            return first_deletion is None
+        return first_deletion is None or not self._valid(entity, pday, idx, first_deletion, "D")
+
     def events(self, entity: str, day: date) -> dict[int, list[Event]]:
         with self._lock:
             return self._events.get_or((entity, day), lambda: self._make_events(entity, day))
 
     def _make_events(self, entity: str, day: date) -> dict[int, list[Event]]:
-        stubs = {s.idx: s for s in self.stubs(entity, day)}
-        n = len(stubs)
-        rng = rng_for(self.seed, entity, day.toordinal(), "events")
-        v = self.volume
+        raw: dict[int, list] = {}
+        for age in range(1, self.volume.horizon_days + 1):
+            uday = day + timedelta(days=age)
+            for idx, pick in self._picks(entity, day, uday).items():
+                raw.setdefault(idx, []).append((uday, pick))
+        quiet = timedelta(days=self.volume.quiet_days)
         out: dict[int, list[Event]] = {}
-        horizon = v.horizon_days * 86400
-        k_amend = int(round(n * v.amend_rate.get(entity, 0.0)))
-        for idx in sorted(rng.sample(range(n), k_amend)) if n else []:
-            t = stubs[idx].published_at
-            stamped_prev = t
-            evs = []
-            for k in range(rng.choice((1, 1, 1, 2, 2, 3))):
-                t = t + timedelta(seconds=min(horizon, int(rng.expovariate(1 / (4 * 86400))) + 60))
-                stamped = t
-                if rng.random() < v.backdate_rate:
-                    # Backdated: stamped days before it became visible, yet after the last stamp.
-                    stamped = max(stamped_prev + timedelta(seconds=1), t - timedelta(days=rng.randint(1, 10)))
-                stamped_prev = stamped
-                evs.append(Event(idx, k + 1, "U", t, stamped))
-            out[idx] = evs
-        k_del = int(round(n * v.delete_rate))
-        for idx in rng.sample(range(n), k_del) if n else []:
-            last = out[idx][-1].visible_at if idx in out else stubs[idx].published_at
-            t = last + timedelta(seconds=int(rng.uniform(3600, horizon)))
-            out.setdefault(idx, []).append(Event(idx, 99, "D", t, t))
+        for idx, picks in raw.items():
+            evs, previous, deletion_seen = [], None, False
+            for uday, pick in picks:
+                calm = previous is None or uday - previous > quiet
+                previous = uday
+                if pick[0] == "D":
+                    if deletion_seen:
+                        continue
+                    deletion_seen = True
+                    if calm:
+                        evs.append(self._event(entity, day, idx, uday, pick))
+                        break
+                elif calm:
+                    evs.append(self._event(entity, day, idx, uday, pick))
+            if evs:
+                out[idx] = evs
         return out
 
     def _base_bodies(self, entity: str, day: date) -> dict[int, dict]:
@@ -370,34 +454,62 @@ class World:
 
     def _updated(self, entity: str, day: date, as_of: datetime) -> list[dict]:
         found: list[tuple[datetime, int, int, dict]] = []
-        for back in range(self.volume.horizon_days + 12):
-            pday = day - timedelta(days=back)
-            if pday < self.first_day:
-                break
-            events = self.events(entity, pday)
-            for s in self.stubs(entity, pday):
-                stamp = _stamp(s, events.get(s.idx, ()), as_of)
-                if stamp is None or stamp.date() != day:
-                    continue
-                body, _ = self._state(entity, pday, s, as_of)
-                found.append((stamp, pday.toordinal(), s.idx, body))
+        if day > as_of.date() or day < self.first_day:
+            return []
+        events = self.events(entity, day)  # the day's own publications, unless changed since
+        for s in self.stubs(entity, day):
+            stamp = _stamp(s, events.get(s.idx, ()), as_of)
+            if stamp is not None and stamp.date() == day:
+                body, _ = self._state(entity, day, s, as_of)
+                found.append((stamp, day.toordinal(), s.idx, body))
+        for pday, idx in self._changed_on(entity, day, as_of):
+            stub = self._stub(entity, pday, idx)
+            stamp = _stamp(stub, self.events(entity, pday).get(idx, ()), as_of)
+            if stamp is not None and stamp.date() == day:
+                body, _ = self._state(entity, pday, stub, as_of)
+                found.append((stamp, pday.toordinal(), idx, body))
         found.sort(key=lambda t: t[:3])
         return [t[3] for t in found]
 
+    def _changed_on(self, entity: str, day: date, as_of: datetime) -> set[tuple[date, int]]:
+        """Records published before ``day`` whose change visible by ``as_of`` is stamped on ``day``
+        (a backdated change becomes visible up to ``backdate_max_days`` later)."""
+        v, out = self.volume, set()
+        last = min(day + timedelta(days=v.backdate_max_days), as_of.date())
+        pday = max(self.first_day, day - timedelta(days=v.horizon_days + v.backdate_max_days))
+        while pday < day:
+            uday = max(day, pday + timedelta(days=1))
+            while uday <= last:
+                for idx, pick in self._picks_cached(entity, pday, uday).items():
+                    if pick[0] != "U":
+                        continue
+                    ev = self._event(entity, pday, idx, uday, pick)
+                    if ev.stamped_at.date() == day and ev.visible_at <= as_of and self._valid(entity, pday, idx, uday, "U"):
+                        out.add((pday, idx))
+                uday += timedelta(days=1)
+            pday += timedelta(days=1)
+        return out
+
+    def _stub(self, entity: str, day: date, idx: int) -> Stub:
+        with self._lock:
+            index = self._stub_index.get_or((entity, day), lambda: {s.idx: s for s in self.stubs(entity, day)})
+        return index[idx]
+
     def changes(self, entity: str, since: datetime, until: datetime | None = None) -> list[tuple[str, str, datetime]]:
-        """Ground-truth change log: (key, "U"/"D", visible_at) for events visible in (since, until]."""
+        """Ground-truth change log: (key, "U"/"D", visible_at) for changes visible in (since, until]."""
         until = until or self.now
-        key = KEYS[entity]
-        out = []
-        day = since.date() - timedelta(days=self.volume.horizon_days + 12)
-        while day <= until.date():
-            stubs = {s.idx: s for s in self.stubs(entity, day)} if self.count(entity, day) else {}
-            for idx, evs in self.events(entity, day).items():
-                for ev in evs:
-                    if since < ev.visible_at <= until:
-                        body = self._body(entity, day, stubs[idx])
+        key, out = KEYS[entity], []
+        uday = since.date()
+        while uday <= until.date():
+            pday = max(self.first_day, uday - timedelta(days=self.volume.horizon_days))
+            while pday < uday:
+                for idx, pick in self._picks_cached(entity, pday, uday).items():
+                    ev = self._event(entity, pday, idx, uday, pick)
+                    if since < ev.visible_at <= until and self._valid(entity, pday, idx, uday, pick[0]):
+                        body = self._body(entity, pday, self._stub(entity, pday, idx))
                         out.append((body[key], ev.kind, ev.visible_at))
-            day += timedelta(days=1)
+                pday += timedelta(days=1)
+            uday += timedelta(days=1)
         out.sort(key=lambda t: (t[2], t[0]))
         return out
 
@@ -440,7 +552,7 @@ class World:
         except (TypeError, OverflowError, ValueError):
             return []
         with self._lock:
-            index = self._stub_index.get_or(day, lambda: {(self.orgaos[s.orgao].cnpj, s.sequencial): s
+            index = self._stub_index.get_or(("compras", day), lambda: {(self.orgaos[s.orgao].cnpj, s.sequencial): s
                                                           for s in self.stubs("contratacoes", day)})
         stub = index.get(((compra.get("orgaoEntidade") or {}).get("cnpj"), seq))
         if stub is None:
@@ -488,3 +600,14 @@ KEYS = {"contratacoes": "numeroControlePNCP", "contratos": "numeroControlePNCP",
 
 # Publications by hour of day (Brasília): business hours dominate, a night tail from batch loads.
 _HOUR_WEIGHTS = [2, 1, 1, 1, 1, 1, 2, 4, 8, 12, 13, 12, 8, 9, 12, 13, 12, 10, 6, 4, 3, 3, 2, 2]
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    """A Poisson draw (Knuth's method for small means, a rounded normal beyond)."""
+    if lam > 30:
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
+    limit, k, p = math.exp(-lam), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
