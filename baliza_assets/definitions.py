@@ -3,18 +3,19 @@
 import dagster as dg
 
 from .defs.automation import automation_sensor
-from .defs.cdc import capture, feed, sensors
+from .defs.cdc import capture
 from .defs.details import assets as details
 from .defs.details import checks as details_checks
 from .defs.marts import assets as marts
 from .defs.raw import assets as raw
 from .defs.raw import checks as raw_checks
+from .defs.raw import updates
 from .defs.resources import resources_from_env
-from .defs.schedules import daily_harvest
+from .defs.schedules import daily_schedules
 from .defs.staging import assets as staging
 from .defs.staging import checks as staging_checks
 
-ASSETS = dg.load_assets_from_modules([raw, details, staging, marts, feed, capture])
+ASSETS = dg.load_assets_from_modules([raw, updates, details, staging, marts, capture])
 CHECKS = dg.load_asset_checks_from_modules([raw_checks, details_checks, staging_checks])
 
 PARTITIONED = [a.key for a in ASSETS if a.partitions_def is not None]
@@ -22,7 +23,7 @@ PARTITIONED = [a.key for a in ASSETS if a.partitions_def is not None]
 defs = dg.Definitions(
     assets=ASSETS,
     asset_checks=CHECKS,
-    schedules=[daily_harvest(PARTITIONED)],
-    sensors=[sensors.update_feed_refresh, automation_sensor],
+    schedules=daily_schedules(),
+    sensors=[automation_sensor],
     resources=resources_from_env(),
 )

@@ -4,6 +4,7 @@
 |---|---|
 | PNCP_CONSULTA_URL / PNCP_DETAIL_URL | the real PNCP |
 | PNCP_CONSULTA_CONCURRENCY / PNCP_DETAIL_CONCURRENCY / PNCP_READ_TIMEOUT | 6 / 8 / 60 |
+| BALIZA_CONSULTA_SHARE / BALIZA_DETAIL_SHARE | 1 / 1 (the share of each API's requests in flight Baliza may use) |
 | BALIZA_DUCKDB_PATH | data/baliza.duckdb |
 | BALIZA_LAKE | data/lake (or s3://bucket/prefix) |
 | BALIZA_DUCKDB_MEMORY_LIMIT | 512MB |
@@ -88,12 +89,19 @@ def _env(name: str, default: str | None = None):
     return dg.EnvVar(name) if os.environ.get(name) else default
 
 
+def budgeted(ceiling: str, share: str) -> int:
+    """Requests in flight for one API: its ceiling times the share of it the deployment grants Baliza
+    (never below one). Pools keep one step per API across runs, so this is the deployment's total."""
+    return max(1, int(int(ceiling) * float(share)))
+
+
 def pncp_from_env() -> PncpResource:
+    env = os.environ.get
     return PncpResource(
         consulta_url=_env("PNCP_CONSULTA_URL", REAL_CONSULTA),
         detail_url=_env("PNCP_DETAIL_URL", REAL_DETAIL),
-        consulta_concurrency=int(os.environ.get("PNCP_CONSULTA_CONCURRENCY", "6")),
-        detail_concurrency=int(os.environ.get("PNCP_DETAIL_CONCURRENCY", "8")),
+        consulta_concurrency=budgeted(env("PNCP_CONSULTA_CONCURRENCY", "6"), env("BALIZA_CONSULTA_SHARE", "1")),
+        detail_concurrency=budgeted(env("PNCP_DETAIL_CONCURRENCY", "8"), env("BALIZA_DETAIL_SHARE", "1")),
         read_timeout=float(os.environ.get("PNCP_READ_TIMEOUT", "60")),
         time_scale=float(os.environ.get("PNCP_TIME_SCALE", "1")),
     )

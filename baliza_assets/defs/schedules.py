@@ -1,8 +1,11 @@
-"""The daily harvest: every partitioned asset over a trailing window of days, as one run."""
+"""The day's work, as three schedules whose runs the queue orders by Dagster run priority: yesterday's
+new publications first, then the update feed and the details of what it changed, then the sweeps.
+A backfill (priority 0 unless its launcher says otherwise) comes after all three."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import timedelta
 
 import dagster as dg
@@ -12,54 +15,69 @@ from .automation import ONE_PROCESS
 
 HARVEST_CRON_ENV = "BALIZA_HARVEST_CRON"
 DEFAULT_HARVEST_CRON = "0 6 * * *"
-REFRESH_DAYS_ENV = "BALIZA_REFRESH_DAYS"
-DEFAULT_REFRESH_DAYS = 3
-MAX_REFRESH_DAYS = 60
-
-
-def refresh_days() -> int:
-    """How many days (ending yesterday) the daily harvest fetches again, from BALIZA_REFRESH_DAYS."""
-    raw = os.environ.get(REFRESH_DAYS_ENV, "").strip()
-    if not raw:
-        return DEFAULT_REFRESH_DAYS
-    try:
-        n = int(raw)
-    except ValueError:
-        n = 0
-    if not 1 <= n <= MAX_REFRESH_DAYS:
-        raise ValueError(f"{REFRESH_DAYS_ENV}={raw!r}: expected a whole number of days from 1 to {MAX_REFRESH_DAYS}")
-    return n
+PRIORITY_TAG = "dagster/priority"
 
 
 def harvest_cron() -> str:
-    """When the daily harvest runs (Brasília time), from BALIZA_HARVEST_CRON, read when the code loads."""
+    """When the day's work starts (Brasília time), from BALIZA_HARVEST_CRON, read when the code loads."""
     cron = os.environ.get(HARVEST_CRON_ENV, "").strip() or DEFAULT_HARVEST_CRON
     if not is_valid_cron_string(cron):
         raise ValueError(f"{HARVEST_CRON_ENV}={cron!r} is not a cron schedule (e.g. '0 6 * * *')")
     return cron
 
 
-def daily_harvest(keys: list[dg.AssetKey]) -> dg.ScheduleDefinition:
+@dataclass(frozen=True)
+class DailyWork:
+    name: str
+    priority: int  # Dagster run priority: the queue launches higher first
+    purpose: str
+    keys: tuple[tuple[str, ...], ...]
+    description: str
+
+
+CAPTURES = (("cdc", "contratacoes"), ("cdc", "contratos"), ("cdc", "atas"), ("cdc", "itens"), ("cdc", "arquivos"))
+DAILY_WORK = (
+    DailyWork("daily_harvest", 30, "publication",
+              (("raw", "contratacoes"), ("raw", "contratos"), ("raw", "atas"), ("raw", "itens"), ("raw", "arquivos"),
+               ("staging", "contratacoes"), ("staging", "contratos"), ("staging", "atas"), ("staging", "itens"),
+               ("staging", "arquivos"), ("marts", "daily_spend")) + CAPTURES,
+              "yesterday's publications: listings, the itens and arquivos of every new compra, staging, CDC"),
+    DailyWork("daily_updates", 20, "update_feed",
+              (("raw", "atualizacoes"), ("raw", "itens_updated"), ("raw", "arquivos_updated"), ("cdc", "contratacoes"),
+               ("cdc", "contratos"), ("cdc", "itens"), ("cdc", "arquivos")),
+              "yesterday's update feed (full current records) and the itens and arquivos of only the earlier "
+              "compras it reports as changed, captured as versions"),
+    DailyWork("daily_sweep", 10, "sweep",
+              (("raw", "sweeps"), ("cdc", "contratacoes"), ("cdc", "contratos"), ("cdc", "atas")),
+              "earlier publication days listed again (listing pages only) to find deletions, and the update "
+              "feed of a week before read again for backdated amendments"),
+)
+
+
+def daily_schedule(work: DailyWork) -> dg.ScheduleDefinition:
+    keys = [dg.AssetKey(list(k)) for k in work.keys]
+
     @dg.schedule(
-        name="daily_harvest",
+        name=work.name,
         cron_schedule=harvest_cron(),
         execution_timezone="America/Sao_Paulo",
         target=dg.AssetSelection.assets(*keys),
         default_status=dg.DefaultScheduleStatus.RUNNING,
-        description="Every day at 06:00 Brasília (BALIZA_HARVEST_CRON): one run over the last BALIZA_REFRESH_DAYS days ending "
-                    f"yesterday (default {DEFAULT_REFRESH_DAYS}) of every partitioned asset. Yesterday is fetched "
-                    "for the first time; the earlier days are refreshed, which catches late publications, "
-                    "deletions and backdated updates the update feed missed.",
+        description=f"Every day at 06:00 Brasília (BALIZA_HARVEST_CRON), one run for yesterday's partition: "
+                    f"{work.description}. Run priority {work.priority} ({PRIORITY_TAG}).",
     )
     def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-        last = context.scheduled_execution_time.date() - timedelta(days=1)
-        first = last - timedelta(days=refresh_days() - 1)
+        day = context.scheduled_execution_time.date() - timedelta(days=1)
         return dg.RunRequest(
-            run_key=f"daily:{first}:{last}",
+            run_key=f"{work.name}:{day}",
+            partition_key=day.isoformat(),
             asset_selection=keys,
             run_config=ONE_PROCESS,
-            tags={"dagster/asset_partition_range_start": first.isoformat(),
-                  "dagster/asset_partition_range_end": last.isoformat(), "baliza/trigger": "daily_harvest"},
+            tags={PRIORITY_TAG: str(work.priority), "baliza/trigger": work.name, "baliza/purpose": work.purpose},
         )
 
     return _schedule
+
+
+def daily_schedules() -> list[dg.ScheduleDefinition]:
+    return [daily_schedule(work) for work in DAILY_WORK]

@@ -16,7 +16,7 @@ SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "DAGSTER_PG_PASSWORD")
 SHOWN_VARIABLES = (
     "PNCP_CONSULTA_URL", "PNCP_DETAIL_URL", "PNCP_CONSULTA_CONCURRENCY", "PNCP_DETAIL_CONCURRENCY",
     "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_DUCKDB_PATH", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
-    "BALIZA_REFRESH_DAYS", "BALIZA_HARVEST_CRON", "BALIZA_FEED_SENSOR_INTERVAL", "AWS_ENDPOINT_URL",
+    "BALIZA_HARVEST_CRON", "BALIZA_CONSULTA_SHARE", "BALIZA_DETAIL_SHARE", "AWS_ENDPOINT_URL",
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DAGSTER_HOME", "DAGSTER_PG_HOST", "DAGSTER_PG_PORT",
     "DAGSTER_PG_USER", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_DB",
 )
@@ -49,8 +49,8 @@ def shown(name: str) -> str:
 
 
 # ---- what the runs would refuse ---------------------------------------------------------------------
-# Each check reads the variable as the code location does (defs/resources.py, defs/schedules.py,
-# defs/cdc/sensors.py) and returns why the runs would fail with it, or None.
+# Each check reads the variable as the code location does (defs/resources.py, defs/schedules.py)
+# and returns why the runs would fail with it, or None.
 
 def _url(raw: str) -> str | None:
     if raw == "":
@@ -75,6 +75,14 @@ def _seconds(raw: str) -> str | None:
     except ValueError:
         value = math.nan
     return None if math.isfinite(value) and value > 0 else "expected a positive number"
+
+
+def _share(raw: str) -> str | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    return None if 0 < value <= 1 else "expected the share of the API's capacity Baliza may use, above 0 and at most 1"
 
 
 def _memory_limit(raw: str) -> str | None:
@@ -125,20 +133,21 @@ CHECKS = {
     "BALIZA_DUCKDB_PATH": _duckdb_path,
     "BALIZA_DUCKDB_MEMORY_LIMIT": _memory_limit,
     "BALIZA_LAKE": _lake,
+    "BALIZA_CONSULTA_SHARE": _share,
+    "BALIZA_DETAIL_SHARE": _share,
 }
 
 
 def problems() -> list[str]:
     """Every variable the code location or its runs would refuse, each with the reason."""
-    from ..defs.cdc.sensors import interval_s
-    from ..defs.schedules import harvest_cron, refresh_days
+    from ..defs.schedules import harvest_cron
 
     found = []
     for name, check in CHECKS.items():
         raw = os.environ.get(name)
         if raw is not None and (reason := check(raw)):
             found.append(f"{name}={raw!r}: {reason}")
-    for read in (refresh_days, harvest_cron, interval_s):
+    for read in (harvest_cron,):
         try:
             read()
         except ValueError as e:

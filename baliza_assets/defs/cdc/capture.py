@@ -1,54 +1,47 @@
-"""CDC assets: each staging partition, once materialized, is captured as a snapshot and compared with
-the last one (change log and SCD2 history in DuckDB, full load and change sets in the lake)."""
+"""CDC assets: every record a partition's archived pages show (publication listing, update feed,
+sweep, details) is a version of it; what is newer than the recorded version becomes the change log,
+the SCD2 history and the lake's change sets."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
 from ...lib import capture as C
-from ...lib.cdc import SuspiciousSnapshot
+from ...lib.observe import SOURCES, observations
 from ..automation import FOLLOWS_UPSTREAM_PARTITION
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
 from ..resources import LakeResource, WarehouseResource
 
-BRASILIA = ZoneInfo("America/Sao_Paulo")
-
 
 class CaptureConfig(dg.Config):
     max_delete_share: float = 0.2
-    """Refuse a snapshot that would delete more than this share of the partition's records..."""
+    """Refuse the deletions of a scope (a publication day, a compra's details) that would lose more
+    than this share of its records..."""
     tolerated_deletes: int = 10
-    """...beyond this many: a small partition losing a few records is normal."""
-
-
-def snapshot_of(instance: dg.DagsterInstance, key: dg.AssetKey, partition: str) -> tuple[str, datetime]:
-    """The staging materialization a capture reads: its id (time and run) and when it happened."""
-    records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]),
-                                              limit=1).records
-    if not records:
-        raise dg.Failure(f"{key.to_user_string()} {partition} was never materialized in this Dagster instance; "
-                         "materialize it before capturing its changes")
-    at = datetime.fromtimestamp(records[0].timestamp, BRASILIA).replace(tzinfo=None)  # as PNCP stamps times
-    return f"{at:%Y%m%d-%H%M%S}-{records[0].run_id[:8]}", at
+    """...beyond this many: a small scope losing a few records is normal."""
 
 
 def _capture_asset(name: str):
-    staging_key = dg.AssetKey(["staging", name])
     target = C.TARGETS[name]
-    scope = ("a record missing from a refreshed partition is a deletion (tombstone)" if target.whole_partition
-             else "records are compared key by key with their current version (deletions cannot be seen)")
+    sources = SOURCES[name]
+    tables = sorted({s.table for s in sources})
+    deletions = ("a record absent from a reconciled listing of its publication day (the publication listing "
+                 "or a sweep) is a deletion (tombstone)" if target.scope and "publicacao" in target.scope
+                 else "an item absent from a compra's complete details is a deletion (tombstone)" if target.scope
+                 else "deletions cannot be seen: PNCP lists atas by update date only")
+    seen = ", ".join(f"{s.table} ({s.name})" for s in sources)
 
     @dg.asset(
         key=["cdc", name],
-        description=f"Changes of staging.{name}, captured each time a partition is materialized: "
-                    f"cdc.{name}_changes (key, op I/U/D, cdc_at, the two snapshots, the columns that changed with "
-                    f"old and new values), cdc.{name}_history (SCD2: valid_from/valid_to) and cdc.snapshots; "
-                    f"in the lake, cdc/{name}/full (first capture) and cdc/{name}/changes (one file per later "
-                    f"snapshot). {scope[0].upper() + scope[1:]}.",
+        description=f"Versions of {name} from every archived observation of the partition: {seen}. An observation "
+                    f"newer than the recorded version and different from it is a change: cdc.{name}_changes (key, "
+                    f"op I/U/D, cdc_at when seen, pncp_stamp, source, the columns that changed with old and new "
+                    f"values), cdc.{name}_history (SCD2: valid_from/valid_to), cdc.{name}_current (one row per live "
+                    f"record) and, in the lake, cdc/{name}/changes (one file per capture that changed something). "
+                    f"{deletions[0].upper() + deletions[1:]}.",
         group_name="cdc",
         partitions_def=daily,
-        deps=[staging_key],
+        deps=[["staging", name]] + [t.split("/") for t in tables if t != f"raw/{name}"],
         pool="duckdb_writer",
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb", "parquet"},
@@ -59,35 +52,43 @@ def _capture_asset(name: str):
                lake: LakeResource) -> dg.MaterializeResult:
         store = lake.lake()
         totals = {"I": 0, "U": 0, "D": 0}
-        kinds, refused, lake_files = {}, [], []
+        by_source: dict[str, int] = {}
+        refused, lake_files, rejected, incomplete, stale = [], [], 0, [], 0
         for day in window_days(context.partition_time_window):
-            snapshot, at = snapshot_of(context.instance, staging_key, day.isoformat())
+            archives = {t: store.scan(t, [day]) for t in tables if store.exists(t, day)}
+            found = observations(name, archives)
+            for source, seen_ in found:
+                rejected += seen_.rejected
+                incomplete += [f"{day} {source.table} {p}" for p in seen_.incomplete]
+            snapshot = f"{datetime.now():%Y%m%d-%H%M%S}-{context.run_id[:8]}"
             with warehouse.connect() as con:
-                try:
-                    cap = C.compute(con, target, day, snapshot, at, config.max_delete_share, config.tolerated_deletes)
-                except SuspiciousSnapshot as e:
-                    context.log.error(f"cdc/{name} {day}: {e}")
-                    refused.append(f"{day}: {e}")
-                    continue
-                if cap.kind == "full":
-                    store.write(f"cdc/{name}/full", day, cap.change_set)
-                    lake_files.append(store.uri(f"cdc/{name}/full", day))
-                elif cap.kind == "changes" and len(cap.log):
+                cap = C.compute(con, target, day, snapshot, [o.observation for _, o in found],
+                                config.max_delete_share, config.tolerated_deletes)
+                if len(cap.log):
                     part = f"changes-{snapshot}"
                     store.write(f"cdc/{name}/changes", day, cap.change_set, part=part)
                     lake_files.append(store.uri(f"cdc/{name}/changes", day, part))
-                C.apply(con, cap, at)  # the lake file first: a failure in between is redone identically
-            kinds[cap.kind] = kinds.get(cap.kind, 0) + 1
+                C.apply(con, cap)  # the lake file first: a failure in between is redone identically
+            refused += [f"{day} {r}" for r in cap.refused]
+            stale += cap.stale
             for op, n in cap.counts().items():
                 totals[op] += n
-            context.log.info(f"cdc/{name} {day}: {cap.kind} snapshot {snapshot} ({cap.rows} rows; "
-                             f"{cap.counts()} against {cap.previous})")
+            for source in cap.log["source"].to_list() if len(cap.log) else []:
+                by_source[source] = by_source.get(source, 0) + 1
+            context.log.info(f"cdc/{name} {day}: {cap.rows} records observed by "
+                             f"{', '.join(s.name + ' ' + s.table for s, _ in found) or 'no source yet'}; "
+                             f"changes {cap.counts()}, {cap.stale} already recorded or older")
+        for problem in incomplete[:5]:
+            context.log.warning(f"cdc/{name}: listing did not reconcile, no deletion inferred from it: {problem}")
         if refused:
-            raise dg.Failure(f"cdc/{name}: refused {len(refused)} snapshot(s), nothing recorded for them: "
-                             + "; ".join(refused), metadata={"refused": len(refused)})
+            raise dg.Failure(f"cdc/{name}: refused the deletions of {len(refused)} scope(s), nothing recorded for "
+                             "them: " + "; ".join(refused), metadata={"refused": len(refused)})
         return dg.MaterializeResult(metadata={
             "inserts": totals["I"], "updates": totals["U"], "deletes": totals["D"],
-            "captures": dg.MetadataValue.json(kinds),
+            "changes_by_source": dg.MetadataValue.json(by_source),
+            "already_recorded": stale,
+            "rejected_observations": rejected,
+            "unreconciled_listings": len(incomplete),
             "lake_files": dg.MetadataValue.json(lake_files[:50]),
         })
 

@@ -1,4 +1,5 @@
-"""Details layer: itens and arquivos of every compra published that day, archived as raw requests."""
+"""Details layer: itens and arquivos of every compra published that day, and again of every earlier
+compra the update feed of the day reports as changed, archived as raw requests."""
 
 import dagster as dg
 
@@ -8,7 +9,7 @@ from ...lib.pncp.errors import InvalidValue
 from ..io_managers import DayFrames
 from ..partitions import FRESHNESS
 from ..raw.assets import RAW
-from ..raw.fetch import fetch_days
+from ..raw.fetch import fetch_days, purpose_of
 from ..resources import LakeResource, PncpResource
 
 # Archived like the raw listings, but on the detail API's pool and with a later deadline.
@@ -16,10 +17,13 @@ DETAILS = {**RAW, "group_name": "details", "pool": "pncp_detail", "freshness_pol
            "ins": {"contratacoes": dg.AssetIn(key=["raw", "contratacoes"])}}
 
 
-def compras_of(listing, day, log) -> list[CompraRef]:
-    """The compras of a day's archived contratações listing whose identifiers can build a detail URL."""
+def compras_of(listing, day, log, endpoint: str = "contratacoes_publicacao", published_before=None) -> list[CompraRef]:
+    """The compras of a day's archived contratações listing whose identifiers can build a detail URL
+    (only those published before ``published_before``, a date, when given)."""
     refs, refused = set(), []
-    for rec in archive.records(listing, "contratacoes_publicacao"):
+    for rec in archive.records(listing, endpoint):
+        if published_before is not None and str(rec.get("dataPublicacaoPncp") or "")[:10] >= published_before.isoformat():
+            continue
         try:
             refs.add(CompraRef.from_record(rec))
         except (InvalidValue, KeyError, TypeError) as e:
@@ -38,7 +42,7 @@ def _detail_asset(kind: str, doc: str):
             return client.detail_walks(compras_of(contratacoes.parts[day].collect(), day, context.log),
                                       kinds=(kind,)), []
 
-        return fetch_days(context, pncp.client(), lake.lake(), plan)
+        return fetch_days(context, pncp.client(), lake.lake(), plan, purpose_of(context, "details"))
 
     return _asset
 
@@ -47,3 +51,24 @@ raw_itens = _detail_asset("itens", """Itens of every compra published that day (
     with tamanhoPagina=500 until a short page: unpaged it returns only 10), one row per HTTP request.""")
 raw_arquivos = _detail_asset("arquivos", """Arquivos (documents) of every compra published that day (detail API
     `/arquivos`), one row per HTTP request, payload verbatim.""")
+
+
+def _targeted_asset(kind: str):
+    @dg.asset(key=["raw", f"{kind}_updated"], **{**DETAILS, "ins": {"updates": dg.AssetIn(key=["raw", "atualizacoes"])}},
+              description=f"""{kind.capitalize()} fetched again, only for the compras published before the day that
+              the day's update feed (`raw/atualizacoes`) reports as changed: an amended compra costs its own
+              detail requests, never its whole publication day. Partition = update date; archived like
+              `raw/{kind}`, and its records are versions for `cdc/{kind}`.""")
+    def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource,
+               updates: DayFrames) -> DayFrames:
+        async def plan(client, day):
+            changed = compras_of(updates.parts[day].collect(), day, context.log, "contratacoes_atualizacao", day)
+            return client.detail_walks(changed, kinds=(kind,)), []
+
+        return fetch_days(context, pncp.client(), lake.lake(), plan, "targeted_details")
+
+    return _asset
+
+
+raw_itens_updated = _targeted_asset("itens")
+raw_arquivos_updated = _targeted_asset("arquivos")

@@ -39,7 +39,7 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 
 
 def _full_mart(name: str, query: str, deps: list[str], doc: str):
-    @dg.asset(key=["marts", name], deps=[["staging", d] for d in deps], description=doc,
+    @dg.asset(key=["marts", name], deps=[["cdc", d] for d in deps], description=doc,
               automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -58,12 +58,12 @@ item_price_references = _full_mart("item_price_references", sql.ITEM_PRICE_REFER
     `outlier` when any is.""")
 
 supplier_profiles = _full_mart("supplier_profiles", sql.SUPPLIER_PROFILES, ["contratos"], """
-    Supplier profiles from contratos (latest version of each contract): per supplier id (niFornecedor,
+    Supplier profiles from contratos (current version of each contract): per supplier id (niFornecedor,
     CNPJ or CPF): latest name and person type, number of contracts, total contract value (valorGlobal),
     distinct buyers (órgão CNPJ), distinct UFs, first and last signature date.""")
 
 buyer_profiles = _full_mart("buyer_profiles", sql.BUYER_PROFILES, ["contratacoes", "contratos"], """
-    Buyer profiles: per órgão CNPJ, from contratações (latest version of each): latest name, esfera and
+    Buyer profiles: per órgão CNPJ, from contratações (current version of each): latest name, esfera and
     UF, number of contratações, estimated and homologated totals, direct contracting (modalidade 8
     Dispensa and 9 Inexigibilidade) as a count, a share of the count and a share of the estimated
     value; plus number and total value of its contratos.""")

@@ -1,4 +1,5 @@
-"""The marts as DuckDB SQL over the staging tables (latest version of each record)."""
+"""The marts as DuckDB SQL: the daily one over the staging day, the others over the current state of
+each record (`cdc.<entity>_current`: its latest version from every listing, feed and sweep)."""
 
 DIRECT_CONTRACTING = (8, 9)  # modalidade 8 = Dispensa, 9 = Inexigibilidade
 
@@ -23,7 +24,7 @@ WITH priced AS (
            upper(trim(unidade_medida)) AS unidade_medida,
            CAST(valor_unitario_estimado AS DOUBLE) AS preco,
            descricao
-    FROM staging.itens
+    FROM cdc.itens_current
     WHERE catalogo_codigo_item IS NOT NULL AND unidade_medida IS NOT NULL
       AND valor_unitario_estimado > 0 AND NOT coalesce(orcamento_sigiloso, false)
 ), stats AS (
@@ -47,11 +48,7 @@ FROM stats s JOIN outliers o USING (catalogo_codigo_item, unidade_medida)
 """
 
 SUPPLIER_PROFILES = """
-WITH latest AS (
-    SELECT * FROM staging.contratos
-    QUALIFY row_number() OVER (PARTITION BY numero_controle_pncp ORDER BY data_atualizacao_global DESC NULLS LAST,
-                                                                        collected_at DESC) = 1
-)
+WITH latest AS (SELECT * FROM cdc.contratos_current)
 SELECT ni_fornecedor,
        arg_max(nome_razao_social_fornecedor, data_publicacao_pncp) AS nome_razao_social,
        arg_max(tipo_pessoa, data_publicacao_pncp) AS tipo_pessoa,
@@ -67,15 +64,9 @@ GROUP BY ni_fornecedor
 """
 
 BUYER_PROFILES = f"""
-WITH latest AS (
-    SELECT * FROM staging.contratacoes
-    QUALIFY row_number() OVER (PARTITION BY numero_controle_pncp ORDER BY data_atualizacao_global DESC NULLS LAST,
-                                                                        collected_at DESC) = 1
-), contratos AS (
+WITH latest AS (SELECT * FROM cdc.contratacoes_current), contratos AS (
     SELECT orgao_cnpj, count(*) AS contratos, sum(valor_global) AS valor_contratos
-    FROM (SELECT * FROM staging.contratos
-          QUALIFY row_number() OVER (PARTITION BY numero_controle_pncp ORDER BY data_atualizacao_global DESC NULLS LAST,
-                                                                              collected_at DESC) = 1)
+    FROM cdc.contratos_current
     GROUP BY orgao_cnpj
 )
 SELECT c.orgao_cnpj,

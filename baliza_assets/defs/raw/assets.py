@@ -7,7 +7,7 @@ from ...lib.pncp import endpoints as E
 from ..io_managers import DayFrames
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..resources import LakeResource, PncpResource
-from .fetch import fetch_days
+from .fetch import fetch_days, purpose_of
 
 RAW = dict(
     group_name="raw",
@@ -30,7 +30,7 @@ def raw_contratacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake
         mods, table = await client.modalidades_table()
         return client.listings(E.CONTRATACOES_PUBLICACAO, day, day, mods), [table]
 
-    return fetch_days(context, pncp.client(), lake.lake(), plan)
+    return fetch_days(context, pncp.client(), lake.lake(), plan, purpose_of(context, "publication"))
 
 
 @dg.asset(key=["raw", "contratos"], **RAW)
@@ -40,7 +40,7 @@ def raw_contratos(context: dg.AssetExecutionContext, pncp: PncpResource, lake: L
     async def plan(client, day):
         return client.listings(E.CONTRATOS_PUBLICACAO, day, day), []
 
-    return fetch_days(context, pncp.client(), lake.lake(), plan)
+    return fetch_days(context, pncp.client(), lake.lake(), plan, purpose_of(context, "publication"))
 
 
 @dg.asset(key=["raw", "atas"], **RAW)
@@ -51,4 +51,4 @@ def raw_atas(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeRe
     async def plan(client, day):
         return client.listings(E.ATAS_ATUALIZACAO, day, day), []
 
-    return fetch_days(context, pncp.client(), lake.lake(), plan)
+    return fetch_days(context, pncp.client(), lake.lake(), plan, purpose_of(context, "publication"))

@@ -39,8 +39,18 @@ def _known(lake: Lake, table: str, day: date, log) -> dict[str, Exchange]:
     return archive.exchanges(frame.unique("request_id", keep="last"))
 
 
-def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner) -> DayFrames:
-    """Archive every day of the run's partition window; returns the archive rows for the IO manager."""
+BACKFILL_TAG = "dagster/backfill"
+
+
+def purpose_of(context: dg.AssetExecutionContext, daily_work: str) -> str:
+    """What a run's requests are for: the daily work named, or ``backfill`` inside a backfill."""
+    return "backfill" if BACKFILL_TAG in context.run.tags else daily_work
+
+
+def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner,
+               purpose: str) -> DayFrames:
+    """Archive every day of the run's partition window; returns the archive rows for the IO manager.
+    ``purpose`` names what the requests are for in the metadata (publication, update_feed, ...)."""
     table = "/".join(context.asset_key.path)
     days = window_days(context.partition_time_window)
     totals = Harvested()
@@ -78,6 +88,8 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
     stats = client.stats.as_metadata()
     context.add_output_metadata({
         "days": len(days),
+        "purpose": purpose,
+        "requests_by_purpose": dg.MetadataValue.json({purpose: totals.fetched}),
         "requests": int(summary["requests"].sum()),
         "requests_fetched": totals.fetched,
         "requests_resumed": totals.resumed,

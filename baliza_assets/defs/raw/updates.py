@@ -1,0 +1,73 @@
+"""What changed after publication: the update feed of each day, and sweeps that list earlier
+publication days again (listing pages only) to find what PNCP deleted."""
+
+from datetime import date, timedelta
+
+import dagster as dg
+
+from ...lib.pncp import endpoints as E
+from ..io_managers import DayFrames
+from .assets import RAW
+from .fetch import fetch_days
+from ..resources import LakeResource, PncpResource
+
+
+@dg.asset(key=["raw", "atualizacoes"], **RAW)
+def raw_atualizacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> DayFrames:
+    """Contratações (every modalidade) and contratos updated each day (`/v1/contratacoes/atualizacao`,
+    `/v1/contratos/atualizacao`): the full current records, one row per HTTP request, payload verbatim.
+    Every record here is a version of it for CDC. Atas updated that day are `raw/atas` already."""
+
+    async def plan(client, day):
+        mods, table = await client.modalidades_table()
+        return (client.listings(E.CONTRATACOES_ATUALIZACAO, day, day, mods)
+                + client.listings(E.CONTRATOS_ATUALIZACAO, day, day)), [table]
+
+    return fetch_days(context, pncp.client(), lake.lake(), plan, "update_feed")
+
+
+class SweepConfig(dg.Config):
+    recent_days: int = 30
+    """Publication days before the partition's day listed again every day (deletions come early)."""
+    history_cycle_days: int = 30
+    """Every older archived publication day is listed again once in this many days (0: never)."""
+    late_feed_days: int = 7
+    """The update feed of the day this many days before is read again: a backdated amendment (stamped
+    up to a week before it became visible) shows up there only later."""
+
+
+def swept_days(day: date, config: SweepConfig, archived: list[date]) -> list[date]:
+    """The publication days the sweep of ``day`` lists: the recent window, and the slice of the older
+    archived days whose turn it is (each older day once per cycle)."""
+    recent = [day - timedelta(days=n) for n in range(config.recent_days, 0, -1)]
+    older = []
+    if config.history_cycle_days > 0:
+        cutoff = day - timedelta(days=config.recent_days)
+        older = [d for d in archived if d < cutoff and (day - d).days % config.history_cycle_days == 0]
+    return sorted(set(older) | set(recent))
+
+
+@dg.asset(key=["raw", "sweeps"], **{**RAW, "freshness_policy": None})
+def raw_sweeps(context: dg.AssetExecutionContext, config: SweepConfig, pncp: PncpResource,
+               lake: LakeResource) -> DayFrames:
+    """Publication days listed again, listing pages only and no details: the last `recent_days` days
+    every day, every older archived day once per `history_cycle_days`, and the update feed of
+    `late_feed_days` before. A record missing from a reconciled listing of its day was deleted by
+    PNCP (a tombstone in CDC); a listing that did not reconcile records nothing. Atas have no
+    publication listing by day, so only their late feed is read."""
+    store = lake.lake()
+    archived = sorted(set(store.days("raw/contratacoes")) | set(store.days("raw/contratos")))
+
+    async def plan(client, day):
+        mods, table = await client.modalidades_table()
+        walks = []
+        for published in swept_days(day, config, archived):
+            walks += client.listings(E.CONTRATACOES_PUBLICACAO, published, published, mods)
+            walks += client.listings(E.CONTRATOS_PUBLICACAO, published, published)
+        if config.late_feed_days > 0:
+            late = day - timedelta(days=config.late_feed_days)
+            walks += (client.listings(E.CONTRATACOES_ATUALIZACAO, late, late, mods)
+                      + client.listings(E.CONTRATOS_ATUALIZACAO, late, late) + client.listings(E.ATAS_ATUALIZACAO, late, late))
+        return walks, [table]
+
+    return fetch_days(context, pncp.client(), store, plan, "sweep")

@@ -1,0 +1,125 @@
+"""Observations of records in archived pages: which raw tables and endpoints show each entity, and
+which scopes a day's pages list whole (the only ones a deletion may be inferred from)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+
+import polars as pl
+
+from . import staging as S
+from .capture import SCOPE, TARGETS, Observation, seen_at
+from .reconcile import reconcile
+from .staging.models import validate
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # what the request was for: publication, update_feed, sweep, details, targeted_details
+    table: str  # the raw table (lake) whose partition holds the pages
+    endpoint: str
+    whole: str | None = None  # "listing": a reconciled listing lists its publication day (and modalidade) whole;
+    # "compra": a compra's details list its itens or arquivos whole
+
+
+def _listings(publication: str, update: str | None, table: str) -> tuple[Source, ...]:
+    out = [Source("publication", table, publication, "listing")]
+    if update:
+        out.append(Source("update_feed", "raw/atualizacoes", update))
+    out += [Source("sweep", "raw/sweeps", publication, "listing")]
+    if update:
+        out.append(Source("sweep", "raw/sweeps", update))
+    return tuple(out)
+
+
+SOURCES: dict[str, tuple[Source, ...]] = {
+    "contratacoes": _listings("contratacoes_publicacao", "contratacoes_atualizacao", "raw/contratacoes"),
+    "contratos": _listings("contratos_publicacao", "contratos_atualizacao", "raw/contratos"),
+    "atas": (Source("update_feed", "raw/atas", "atas_atualizacao"), Source("sweep", "raw/sweeps", "atas_atualizacao")),
+    "itens": (Source("details", "raw/itens", "itens", "compra"),
+              Source("targeted_details", "raw/itens_updated", "itens", "compra")),
+    "arquivos": (Source("details", "raw/arquivos", "arquivos", "compra"),
+                 Source("targeted_details", "raw/arquivos_updated", "arquivos", "compra")),
+}
+
+
+@dataclass
+class Observed:
+    observation: Observation
+    rejected: int  # records that failed typing or the staging model: not versions
+    incomplete: list[str]  # listings that did not reconcile (their scope records no deletion)
+
+
+COUNTERS = ["endpoint", "path", "params", "context", "partition_date", "http_status", "numero_pagina",
+            "total_paginas", "total_registros", "records", "collected_at"]
+
+
+def observe(entity: str, source: Source, archived: pl.LazyFrame) -> Observed:
+    """The records ``source`` shows in one partition's archive, typed as staging types them."""
+    spec = dataclasses.replace(S.ENTITIES[entity], endpoints=(source.endpoint,))
+    pages = archived.filter(pl.col("endpoint") == source.endpoint)
+    typed, bad = S.build(spec, pages)
+    good, cases = validate(entity, typed)
+    failing = cases["index"].drop_nulls().unique()
+    if len(failing):
+        good = good.with_row_index("_i").filter(~pl.col("_i").is_in(failing.cast(pl.UInt32))).drop("_i")
+    counters = pages.select(COUNTERS).collect()
+    problems = reconcile(counters) if len(counters) else pl.DataFrame()
+    incomplete = [f"{r['listing']}: {r['problem']}" for r in problems.iter_rows(named=True)] if len(problems) else []
+    complete = None
+    if source.whole == "listing":
+        complete = _whole_listings(counters, problems)
+    elif source.whole == "compra":
+        complete = _whole_compras(counters, problems, good)
+    return Observed(Observation(source.name, good, complete), len(bad) + len(failing), incomplete)
+
+
+def _scope(query: dict) -> str:
+    """A listing's scope as the capture's target names it: its day, and its modalidade if it has one."""
+    d = str(query["dataInicial"])
+    day = f"{d[:4]}-{d[4:6]}-{d[6:8]}"
+    mod = query.get("codigoModalidadeContratacao")
+    return day if mod is None else f"{day}|{mod}"
+
+
+def _whole_listings(pages: pl.DataFrame, problems: pl.DataFrame) -> pl.DataFrame:
+    """The listings (day, or day and modalidade) that reconciled and returned records, with when
+    they were listed. An empty answer (204) is never evidence of a deletion: a vanished page 1 looks
+    exactly like it."""
+    listed = pages.with_columns(pl.col("params").map_elements(lambda p: _scope(json.loads(p)), return_dtype=pl.String)
+                                .alias(SCOPE))
+    bad = sorted({_scope(_query(listing)) for listing in problems["listing"]}) if len(problems) else []
+    return (listed.filter(~pl.col(SCOPE).is_in(bad))
+            .group_by(SCOPE).agg(seen_at(pl.col("collected_at")).max(), records=pl.col("records").sum())
+            .filter(pl.col("records") > 0).drop("records"))
+
+
+def _query(listing: str) -> dict:
+    query = listing.split("?", 1)[1] if "?" in listing else ""
+    return dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+
+
+def _whole_compras(pages: pl.DataFrame, problems: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
+    """Compras whose details came back whole and hold at least one record, with when."""
+    incomplete = set()
+    if len(problems):
+        paths = set(problems["listing"].str.split("?").list.first().to_list())
+        incomplete = set(pages.filter(pl.col("path").is_in(sorted(paths)))["context"]
+                         .str.json_path_match("$.compra").to_list())
+    return (good.filter(~pl.col("numero_controle_pncp_compra").is_in(sorted(incomplete)))
+            .group_by(pl.col("numero_controle_pncp_compra").alias(SCOPE)).agg(seen_at(pl.col("collected_at")).max()))
+
+
+def observations(entity: str, archives: dict[str, pl.LazyFrame | None]) -> list[tuple[Source, Observed]]:
+    """Every source of ``entity`` whose raw table has pages in ``archives`` (table -> archive rows)."""
+    out = []
+    for source in SOURCES[entity]:
+        archived = archives.get(source.table)
+        if archived is not None:
+            out.append((source, observe(entity, source, archived)))
+    return out
+
+
+assert set(SOURCES) == set(TARGETS)

@@ -1,0 +1,167 @@
+"""CDC over many days on the sandbox clock, as the schedules run it: each morning yesterday's
+publications, update feed, targeted details and sweep. The change log must equal the sandbox's
+ground-truth event log, operation by operation, for amendments, backdated amendments and deletions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from baliza_assets.defs.schedules import DAILY_WORK
+from baliza_assets.lib.lake import Lake
+from baliza_assets.sandbox import Sandbox, World
+from baliza_assets.sandbox.world import Lifetime, Volume
+from baliza_assets.sandbox.faults import profile
+from baliza_assets.sandbox.server import running
+
+from .pipeline import materialize, query, resources
+
+FIRST = date(2025, 7, 1)
+DAYS = 13
+# A busy little world: every record is likely to change within three weeks, often backdated.
+BUSY = Volume(contratacoes=14, contratos=18, atas=6, lifetimes={
+    "contratacoes": Lifetime(0.8, ((1.0, 1, 20),)), "contratos": Lifetime(0.8, ((1.0, 1, 20),)),
+    "atas": Lifetime(0.5, ((1.0, 1, 20),))}, delete_rate=0.06, backdate_rate=0.3)
+DAILY = dg.AssetSelection.assets(*{k for work in DAILY_WORK for k in work.keys})
+KEYS = {"contratacoes": "numero_controle_pncp", "contratos": "numero_controle_pncp"}
+
+
+def morning(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(6))
+
+
+def run_day(res, instance, world: World, day: date) -> None:
+    world.set_now(morning(day))
+    assert materialize(res, instance, day, selection=DAILY).success
+
+
+@pytest.fixture(scope="module")
+def steady(tmp_path_factory):
+    world = World(seed=5, volume=BUSY, now=morning(FIRST), first_day=FIRST)
+    root = tmp_path_factory.mktemp("steady")
+    sandbox = Sandbox(world)
+    with dg.instance_for_test() as instance, running(sandbox) as ep:
+        res = resources(ep, root)
+        for n in range(DAYS):
+            run_day(res, instance, world, FIRST + timedelta(days=n))
+        yield world, root, res, instance, sandbox
+
+
+def ops_by_key(db, entity: str) -> dict[str, list[str]]:
+    out = defaultdict(list)
+    for key, op in query(db, f"SELECT {KEYS[entity]}, op FROM cdc.{entity}_changes ORDER BY cdc_at, op"):
+        out[key].append(op)
+    return out
+
+
+@pytest.mark.parametrize("entity", ["contratacoes", "contratos"])
+def test_the_change_log_is_the_sandboxs_event_log(steady, entity):
+    world, root, *_ = steady
+    last_run = morning(FIRST + timedelta(days=DAYS - 1))
+    settled = last_run - timedelta(days=world.volume.backdate_max_days + 1)
+    truth = world.changes(entity, datetime.combine(FIRST, time()), last_run)
+    assert {op for _, op, _ in truth} == {"U", "D"} and len(truth) > 30, "the world must change, and delete"
+    ours = ops_by_key(root / "baliza.duckdb", entity)
+    published = {r[0] for r in query(root / "baliza.duckdb", f"SELECT {KEYS[entity]} FROM cdc.{entity}_history")}
+    assert all(ops[0] == "I" and "I" not in ops[1:] for ops in ours.values()), "one insert per record, first"
+    expected_all, expected_settled = defaultdict(list), defaultdict(list)
+    for key, op, visible in truth:
+        expected_all[key].append(op)
+        if visible <= settled:
+            expected_settled[key].append(op)
+    for key in published | set(expected_all):
+        got = ours.get(key, [])[1:]
+        assert got[:len(expected_settled[key])] == expected_settled[key], (key, got, expected_all[key])
+        assert got == expected_all[key][:len(got)], f"{key}: {got} is not the sandbox's {expected_all[key]}"
+    backdated = query(root / "baliza.duckdb", f"SELECT count(*) FROM cdc.{entity}_changes WHERE op = 'U' "
+                                              "AND CAST(pncp_stamp AS DATE) < CAST(cdc_at AS DATE) - 1")[0][0]
+    assert backdated > 0, "a backdated amendment keeps PNCP's earlier stamp beside when it was seen"
+
+
+def test_current_state_is_the_sandboxs_state(steady):
+    world, root, *_ = steady
+    db = root / "baliza.duckdb"
+    for entity in ("contratacoes", "contratos"):
+        truth = {}
+        for n in range(DAYS):
+            for r in world.published(entity, FIRST + timedelta(days=n)):
+                truth[r["numeroControlePNCP"]] = r["dataAtualizacaoGlobal"]
+        ours = dict(query(db, f"SELECT numero_controle_pncp, strftime(data_atualizacao_global, '%Y-%m-%dT%H:%M:%S') "
+                              f"FROM cdc.{entity}_current"))
+        late = {k for k in ours.keys() & truth.keys() if ours[k] != truth[k]}
+        assert set(ours) == set(truth) and len(late) <= 2, f"{entity}: {len(late)} records behind, e.g. {sorted(late)[:3]}"
+
+
+def test_lake_change_sets_replay_to_the_current_state(steady):
+    """A consumer reading only the lake applies every change set in order and gets cdc.*_current."""
+    world, root, *_ = steady
+    lake = Lake(str(root / "lake"))
+    files = sorted(k for k in lake.store.list("cdc/contratos/changes/") if k.endswith(".parquet"))
+    changes = pl.concat([pl.read_parquet(lake.store.uri(f)) for f in files], how="diagonal_relaxed")
+    state = (changes.sort("cdc_at").group_by("numero_controle_pncp").last()
+             .filter(pl.col("op") != "D").select("numero_controle_pncp", "valor_global"))
+    current = pl.DataFrame(query(root / "baliza.duckdb", "SELECT numero_controle_pncp, valor_global FROM "
+                                                         "cdc.contratos_current"),
+                           schema=["numero_controle_pncp", "valor_global"], orient="row")
+    assert state.sort("numero_controle_pncp").equals(current.cast(state.schema).sort("numero_controle_pncp"))
+
+
+def test_targeted_details_cost_what_changed(steady):
+    world, root, res, instance, sandbox = steady
+    lake = Lake(str(root / "lake"))
+    day = FIRST + timedelta(days=DAYS - 2)
+    updated = {r["numeroControlePNCP"] for r in world.updated("contratacoes", day, as_of=morning(day))
+               if r["dataPublicacaoPncp"][:10] < day.isoformat()}
+    assert updated
+    fetched = lake.read("raw/itens_updated", day)
+    asked = {c for c in fetched["context"].str.json_path_match("$.compra").to_list()}
+    assert asked == updated, "itens again for exactly the earlier compras the feed reports, no others"
+
+
+def test_rerunning_a_day_changes_nothing(steady):
+    world, root, res, instance, _ = steady
+    db = root / "baliza.duckdb"
+    counts = "SELECT (SELECT count(*) FROM cdc.contratos_changes), (SELECT count(*) FROM cdc.contratos_history), " \
+             "(SELECT count(*) FROM cdc.itens_changes), (SELECT count(*) FROM cdc.snapshots)"
+    before = query(db, counts)
+    now = world.now
+    day = FIRST + timedelta(days=3)
+    capture = dg.AssetSelection.assets(["cdc", "contratacoes"], ["cdc", "contratos"], ["cdc", "itens"],
+                                       ["cdc", "arquivos"], ["cdc", "atas"])
+    assert materialize(res, instance, day, selection=capture).success
+    assert query(db, counts) == before
+    world.set_now(now)
+
+
+def test_faults_and_a_vanished_sweep_page_make_no_false_tombstone(steady):
+    """One more morning with 429s and 5xx everywhere, and page 1 of two sweep listings answering 204
+    as if the day were empty: only the sandbox's own deletions become tombstones."""
+    world, root, res, instance, sandbox = steady
+    day = FIRST + timedelta(days=DAYS)
+    swept = FIRST + timedelta(days=DAYS - 3)
+    sandbox.faults = profile("busy", 0.01)
+    compact = swept.strftime("%Y%m%d")
+    vanished = [f"/api/consulta/v1/contratos?dataInicial={compact}&dataFinal={compact}&pagina=1&tamanhoPagina=500"]
+    mods = {r["modalidadeId"] for r in world.published("contratacoes", swept, as_of=morning(day))}
+    vanished += [f"/api/consulta/v1/contratacoes/publicacao?dataInicial={compact}&dataFinal={compact}"
+                 f"&codigoModalidadeContratacao={m}&pagina=1&tamanhoPagina=50" for m in mods]
+    sandbox.dropped.update(vanished)
+    try:
+        run_day(res, instance, world, day)
+    finally:
+        sandbox.faults, sandbox.dropped = profile("none"), set()
+    assert sum(sandbox.stats.requests[k] for k in sandbox.stats.requests if k[1] in (429, 500, 503)) > 0
+    db = root / "baliza.duckdb"
+    for entity in ("contratacoes", "contratos"):
+        truth = {k for k, op, _ in world.changes(entity, morning(day - timedelta(days=1)), morning(day)) if op == "D"}
+        ours = {r[0] for r in query(db, f"SELECT {KEYS[entity]} FROM cdc.{entity}_changes WHERE op = 'D' "
+                                        "AND partition_date = ?", [day])}
+        assert ours <= truth, f"{entity}: false tombstones {sorted(ours - truth)}"
+        alive = {r[0] for r in query(db, f"SELECT {KEYS[entity]} FROM cdc.{entity}_current "
+                                         "WHERE CAST(data_publicacao_pncp AS DATE) = ?", [swept])}
+        assert alive >= {r["numeroControlePNCP"] for r in world.published(entity, swept)}, \
+            f"{entity} {swept}: the vanished listing deleted a live record"
