@@ -24,7 +24,8 @@ WITH priced AS (
            upper(trim(unidade_medida)) AS unidade_medida,
            CAST(valor_unitario_estimado AS DOUBLE) AS preco,
            descricao
-    FROM cdc.itens_current
+    FROM cdc.itens_current i
+    SEMI JOIN cdc.contratacoes_current c ON c.numero_controle_pncp = i.numero_controle_pncp_compra
     WHERE catalogo_codigo_item IS NOT NULL AND unidade_medida IS NOT NULL
       AND valor_unitario_estimado > 0 AND NOT coalesce(orcamento_sigiloso, false)
 ), stats AS (
