@@ -58,9 +58,26 @@ def test_asset_graph_matches_snapshot():
 def test_schedules_and_sensors_run_by_default():
     repo = defs.get_repository_def()
     assert {s.name: (s.cron_schedule, s.execution_timezone, s.default_status.value)
-            for s in repo.schedule_defs} == {"daily_harvest": ("0 6 * * *", "America/Sao_Paulo", "RUNNING")}
+            for s in repo.schedule_defs} == {name: ("0 6 * * *", "America/Sao_Paulo", "RUNNING")
+                                             for name in ("daily_harvest", "daily_updates", "daily_sweep")}
     assert {s.name: s.default_status.value for s in repo.sensor_defs} == {
-        "update_feed_refresh": "RUNNING", "automation": "RUNNING"}, "Dagster's stopped default is replaced"
+        "automation": "RUNNING"}, "Dagster's stopped default is replaced"
+
+
+def test_the_days_work_is_ordered_by_run_priority():
+    """New publications first, then the update feed and its targeted details, then the sweep; a
+    backfill (priority 0) after them all. Each run says what its requests are for."""
+    import dagster as dg
+
+    repo = defs.get_repository_def()
+    tags = {}
+    for name in ("daily_harvest", "daily_updates", "daily_sweep"):
+        context = dg.build_schedule_context(scheduled_execution_time=__import__("datetime").datetime(2025, 7, 11, 6))
+        request = repo.get_schedule_def(name)(context)
+        assert request.partition_key == "2025-07-10"
+        tags[name] = (int(request.tags["dagster/priority"]), request.tags["baliza/purpose"])
+    assert tags == {"daily_harvest": (30, "publication"), "daily_updates": (20, "update_feed"),
+                    "daily_sweep": (10, "sweep")}
 
 
 def test_every_asset_is_documented_and_layered():

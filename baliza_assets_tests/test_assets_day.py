@@ -34,7 +34,8 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
     assert counts["contratacoes"] > 30 and counts["itens"] > counts["contratacoes"]
     checks = {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
     tables = ("contratacoes", "contratos", "atas", "itens", "arquivos")
-    assert checks == {**{(f"raw/{t}", c): True for t in (*tables, "atualizacoes")
+    archived = (*tables, "atualizacoes", "itens_updated", "arquivos_updated", "sweeps")
+    assert checks == {**{(f"raw/{t}", c): True for t in archived
                          for c in ("reconciliation", "payload_drift")},
                       **{(f"raw/{t}", "completeness"): True for t in ("itens", "arquivos")},
                       **{(f"raw/{t}", "volume"): True for t in ("contratacoes", "contratos", "atas")},
@@ -81,7 +82,8 @@ def test_rematerializing_replaces_the_partition(world, serve, tmp_path, instance
     assert query(db, "SELECT count(*) FROM raw.api_requests")[0][0] == before
     assert query(db, "SELECT count(*) - count(DISTINCT (raw_table, request_id)) FROM raw.api_requests")[0][0] == 0
     assert {t for t, in query(db, "SELECT DISTINCT raw_table FROM raw.api_requests")} == {
-        "contratacoes", "contratos", "atas", "itens", "arquivos", "atualizacoes"}
+        "contratacoes", "contratos", "atas", "itens", "arquivos", "atualizacoes", "itens_updated", "arquivos_updated",
+        "sweeps"}
     lake = Lake(str(tmp_path / "lake"))
     assert lake.days("raw/itens") == [DAY]
     assert not lake.store.list("_pending/")

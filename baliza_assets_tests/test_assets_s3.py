@@ -33,12 +33,17 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
         assert materialize(res, instance, DAY).success
         assert materialize(res, instance, DAY).success  # idempotent on S3 too
     keys = sorted(o["Key"] for o in s3_server.client().list_objects_v2(Bucket=bucket)["Contents"])
-    atas_changes = [k for k in keys if k.startswith(f"archive/cdc/atas/changes/date={DAY}/changes-")]
-    assert len(atas_changes) == 1, "the atas first seen: one change set of inserts; the re-run changed nothing"
-    assert sorted(set(keys) - set(atas_changes)) == [
+    changes = {}
+    for k in keys:
+        if k.startswith("archive/cdc/"):
+            changes.setdefault(k.split("/")[2], []).append(k)
+            assert k.startswith(f"archive/cdc/{k.split('/')[2]}/changes/date={DAY}/changes-"), k
+    assert {e: len(files) for e, files in changes.items()} == dict.fromkeys(
+        ("arquivos", "atas", "contratacoes", "contratos", "itens"), 1), "one change set of inserts; the re-run changed nothing"
+    assert sorted(k for k in keys if not k.startswith("archive/cdc/")) == [
         f"archive/{t}/date={DAY}/part-0.parquet"
-        for t in ("cdc/contratacoes/full", "cdc/contratos/full", "cdc/itens/full", "meta/schema_versions",
-                  "raw/arquivos", "raw/atas", "raw/atualizacoes", "raw/contratacoes", "raw/contratos", "raw/itens")]
+        for t in ("meta/schema_versions", "raw/arquivos", "raw/arquivos_updated", "raw/atas", "raw/atualizacoes",
+                  "raw/contratacoes", "raw/contratos", "raw/itens", "raw/itens_updated", "raw/sweeps")]
     assert not (tmp_path / "lake").exists(), "nothing may go to local disk when the lake is on S3"
     assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
 
@@ -49,7 +54,8 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
         sha = con.execute("SELECT payload_sha256 FROM raw.api_requests WHERE endpoint = 'itens' LIMIT 1").fetchone()[0]
         text = con.execute("SELECT raw.payload(?)", [sha]).fetchone()[0]
     assert n == sum(lake.read(f"raw/{t}", DAY).height
-                    for t in ("itens", "arquivos", "atas", "contratacoes", "contratos", "atualizacoes"))
+                    for t in ("itens", "arquivos", "atas", "contratacoes", "contratos", "atualizacoes", "itens_updated",
+                              "arquivos_updated", "sweeps"))
     assert 200 in statuses and text.startswith("[")
 
 

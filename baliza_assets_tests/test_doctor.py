@@ -30,7 +30,7 @@ from .conftest import DAY, NOW
 LOCAL_INSTANCE = Path(__file__).parents[1] / "deploy" / "local" / "dagster.yaml"
 VARIABLES = ("PNCP_CONSULTA_URL", "PNCP_DETAIL_URL", "PNCP_CONSULTA_CONCURRENCY", "PNCP_DETAIL_CONCURRENCY",
              "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_DUCKDB_PATH", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
-             "BALIZA_REFRESH_DAYS", "BALIZA_HARVEST_CRON", "BALIZA_FEED_SENSOR_INTERVAL", "AWS_ENDPOINT_URL",
+             "BALIZA_HARVEST_CRON", "BALIZA_CONSULTA_SHARE", "BALIZA_DETAIL_SHARE", "AWS_ENDPOINT_URL",
              "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DAGSTER_HOME")
 
 
@@ -92,9 +92,9 @@ def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
     ("BALIZA_DUCKDB_PATH", "{tmp}", "is a directory; expected the path of the warehouse file"),
     ("BALIZA_LAKE", "gs://bucket/lake", "use a folder or s3://bucket/prefix"),
     ("BALIZA_LAKE", "s3://ab/lake", "the bucket name must have at least 3 characters"),
-    ("BALIZA_REFRESH_DAYS", "0", "expected a whole number of days from 1 to 60"),
+    ("BALIZA_CONSULTA_SHARE", "0", "expected the share of the API's capacity Baliza may use, above 0 and at most 1"),
     ("BALIZA_HARVEST_CRON", "every morning", "is not a cron schedule"),
-    ("BALIZA_FEED_SENSOR_INTERVAL", "1", "expected whole seconds from 5 to 86400"),
+    ("BALIZA_DETAIL_SHARE", "half", "expected the share of the API's capacity Baliza may use, above 0 and at most 1"),
     ("AWS_ENDPOINT_URL", "127.0.0.1:8333", "the S3 client refuses them: ValueError: Invalid endpoint: 127.0.0.1:8333"),
     ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE",
      "PartialCredentialsError: Partial credentials found in explicit, missing: aws_secret_access_key"),

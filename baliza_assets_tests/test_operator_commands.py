@@ -118,11 +118,11 @@ def test_doctor_reports_every_check_and_hides_secrets(archive, monkeypatch):
     assert code == 0, text
     assert "ok    pncp: detail API" in text and "ok    lake:" in text and "raw tables: contratos" in text
     assert "ok    duckdb:" in text and "staging" in text and "all checks passed" in text
-    monkeypatch.setenv("BALIZA_REFRESH_DAYS", "zero")
+    monkeypatch.setenv("BALIZA_CONSULTA_SHARE", "zero")
     broken = replace(settings, consulta_url="http://127.0.0.1:9", detail_url="http://127.0.0.1:9")
     code, text = _run(doctor.run, broken)
     assert code == 1
-    assert "FAIL  configuration: BALIZA_REFRESH_DAYS='zero'" in text and "FAIL  pncp:" in text
+    assert "FAIL  configuration: BALIZA_CONSULTA_SHARE='zero'" in text and "FAIL  pncp:" in text
     assert "ok    lake:" in text and "2 check(s) failed" in text
 
 

@@ -12,7 +12,8 @@ from baliza_assets.sandbox.world import DEFAULT_DRIFT, DriftRule
 from .conftest import DAY
 from .pipeline import materialize, query, resources
 
-SELECTION = (dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["marts", "supplier_profiles"])
+SELECTION = (dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"],
+                                      ["marts", "supplier_profiles"])
              | dg.AssetSelection.checks_for_assets(["raw", "contratos"], ["staging", "contratos"]))
 
 

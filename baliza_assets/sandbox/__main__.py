@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import date, datetime
 
 from .app import Sandbox
 from .faults import PROFILES as FAULT_PROFILES, profile
 from .server import serve_forever
-from .world import PROFILES as VOLUME_PROFILES, World
+from .world import EPOCH, PROFILES as VOLUME_PROFILES, World
 
 
 def build(args: argparse.Namespace) -> Sandbox:
     now = datetime.fromisoformat(args.now) if args.now else None
     volume = VOLUME_PROFILES[args.volume].scaled(args.volume_scale) if args.volume_scale != 1.0 else args.volume
-    world = World(seed=args.seed, volume=volume, now=now)
+    first_day = date.fromisoformat(args.first_day) if args.first_day else EPOCH
+    world = World(seed=args.seed, volume=volume, now=now, first_day=first_day)
     return Sandbox(world, profile(args.faults, args.latency_scale))
 
 
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--faults", choices=sorted(FAULT_PROFILES), default="none")
     serve.add_argument("--latency-scale", type=float, default=1.0, help="multiply every delay (0.01 = 100x faster)")
     serve.add_argument("--now", help="the sandbox clock, ISO timestamp in Brasília time (default: start of today)")
+    serve.add_argument("--first-day", help="the first publication day of the world (default 2021-01-01)")
     args = parser.parse_args(argv)
     sandbox = build(args)
     root = f"http://{args.host}:{args.port}"

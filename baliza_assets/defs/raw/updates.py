@@ -1,12 +1,15 @@
 """What changed after publication: the update feed of each day, and sweeps that list earlier
 publication days again (listing pages only) to find what PNCP deleted."""
 
+import json
 from datetime import date, timedelta
 
 import dagster as dg
+import polars as pl
 
 from ...lib.pncp import endpoints as E
 from ..io_managers import DayFrames
+from ..partitions import FRESHNESS
 from .assets import RAW
 from .fetch import fetch_days
 from ..resources import LakeResource, PncpResource
@@ -47,23 +50,41 @@ def swept_days(day: date, config: SweepConfig, archived: list[date]) -> list[dat
     return sorted(set(older) | set(recent))
 
 
-@dg.asset(key=["raw", "sweeps"], **{**RAW, "freshness_policy": None})
+def _listed(store, archived: dict, day: date) -> dict:
+    """What the archived publication listings of ``day`` held: the modalidades with contratações, and
+    whether there were contratos. A listing that held nothing has nothing to lose: it is not swept."""
+    out = {"contratacoes": set(), "contratos": False}
+    if day in archived["raw/contratacoes"]:
+        pages = (store.scan("raw/contratacoes", [day]).filter(pl.col("records") > 0)
+                 .filter(pl.col("endpoint") == E.CONTRATACOES_PUBLICACAO.name).select("params").collect())
+        out["contratacoes"] = {json.loads(p).get("codigoModalidadeContratacao") for p in pages["params"]}
+    if day in archived["raw/contratos"]:
+        out["contratos"] = store.scan("raw/contratos", [day]).select(pl.col("records").sum()).collect().item() > 0
+    return out
+
+
+@dg.asset(key=["raw", "sweeps"], **{**RAW, "freshness_policy": FRESHNESS["cdc"]})
 def raw_sweeps(context: dg.AssetExecutionContext, config: SweepConfig, pncp: PncpResource,
                lake: LakeResource) -> DayFrames:
-    """Publication days listed again, listing pages only and no details: the last `recent_days` days
-    every day, every older archived day once per `history_cycle_days`, and the update feed of
-    `late_feed_days` before. A record missing from a reconciled listing of its day was deleted by
+    """Archived publication days listed again, listing pages only and no details: the last
+    `recent_days` days every day, every older archived day once per `history_cycle_days`, and the
+    update feed of `late_feed_days` before. Only the listings (modalidades) that held records are
+    listed again: an empty one has nothing to lose. A record missing from a reconciled listing of its day was deleted by
     PNCP (a tombstone in CDC); a listing that did not reconcile records nothing. Atas have no
     publication listing by day, so only their late feed is read."""
     store = lake.lake()
-    archived = sorted(set(store.days("raw/contratacoes")) | set(store.days("raw/contratos")))
+    archived = {t: set(store.days(t)) for t in ("raw/contratacoes", "raw/contratos")}
 
     async def plan(client, day):
         mods, table = await client.modalidades_table()
         walks = []
-        for published in swept_days(day, config, archived):
-            walks += client.listings(E.CONTRATACOES_PUBLICACAO, published, published, mods)
-            walks += client.listings(E.CONTRATOS_PUBLICACAO, published, published)
+        for published in swept_days(day, config, sorted(archived["raw/contratacoes"] | archived["raw/contratos"])):
+            listed = _listed(store, archived, published)
+            swept = [m for m in mods if m in listed["contratacoes"]]
+            if swept:
+                walks += client.listings(E.CONTRATACOES_PUBLICACAO, published, published, swept)
+            if listed["contratos"]:
+                walks += client.listings(E.CONTRATOS_PUBLICACAO, published, published)
         if config.late_feed_days > 0:
             late = day - timedelta(days=config.late_feed_days)
             walks += (client.listings(E.CONTRATACOES_ATUALIZACAO, late, late, mods)
