@@ -30,7 +30,8 @@ def test_the_production_instance_config_is_valid_and_holds_no_secret(tmp_path, m
     assert config["storage"]["postgres"]["postgres_db"]["password"] == {"env": "DAGSTER_PG_PASSWORD"}
     assert config["run_coordinator"]["class"] == "QueuedRunCoordinator"
     limits = {(t["key"], str(t["value"])): t["limit"] for t in config["concurrency"]["runs"]["tag_concurrency_limits"]}
-    assert limits[("baliza/trigger", "update_feed")] == 2 and config["concurrency"]["pools"]["default_limit"] == 1
+    assert all(limits[("baliza/trigger", name)] == 1 for name in ("daily_harvest", "daily_updates", "daily_sweep"))
+    assert config["concurrency"]["pools"]["default_limit"] == 1
     assert config["run_monitoring"]["enabled"] and config["run_retries"]["enabled"]
     assert config["telemetry"] == {"enabled": False}
 

@@ -41,27 +41,17 @@ PG_SECRET = f"pg-secret-{uuid.uuid4().hex[:12]}"
 BIN = Path(sys.executable).parent
 BRASILIA = ZoneInfo("America/Sao_Paulo")
 SCHEDULE = {"repositoryLocationName": "baliza_assets", "repositoryName": "__repository__"}
+DAILY = ("daily_harvest", "daily_updates", "daily_sweep")
 
 TICKS = """
-query Ticks($schedule: ScheduleSelector!, $sensor: SensorSelector!, $automation: SensorSelector!) {
+query Ticks($schedule: ScheduleSelector!, $automation: SensorSelector!) {
   scheduleOrError(scheduleSelector: $schedule) {
     ... on Schedule { scheduleState { status ticks(statuses: [SUCCESS], limit: 5) { status runIds } } }
-  }
-  sensorOrError(sensorSelector: $sensor) {
-    ... on Sensor { sensorState { status ticks(statuses: [SUCCESS], limit: 5) { status runIds } } }
   }
   automation: sensorOrError(sensorSelector: $automation) {
     ... on Sensor { sensorState { status ticks(limit: 5) { status } } }
   }
 }"""
-
-LAUNCHING_TICKS = """
-query Launched($sensor: SensorSelector!) {
-  sensorOrError(sensorSelector: $sensor) {
-    ... on Sensor { sensorState { ticks(statuses: [SUCCESS]) { runIds } } }
-  }
-}"""
-
 
 class Processes:
     def __init__(self, logs: Path, env: dict):
@@ -92,7 +82,7 @@ class Processes:
 
 
 @pytest.mark.slow
-def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_path, s3_server, monkeypatch):
+def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_backfill(tmp_path, s3_server, monkeypatch):
     bucket = f"baliza-{uuid.uuid4().hex[:8]}"
     s3_server.client().create_bucket(Bucket=bucket)
     # The sandbox's clock: now in Brasília, so "yesterday" is whole whenever the schedule ticks.
@@ -115,8 +105,7 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
         env = {**os.environ, **pg.env(), **s3_server.env(), "DAGSTER_HOME": str(home),
                "PNCP_CONSULTA_URL": ep.consulta, "PNCP_DETAIL_URL": ep.detail,
                "BALIZA_LAKE": f"s3://{bucket}/lake", "BALIZA_DUCKDB_PATH": str(tmp_path / "baliza.duckdb"),
-               "BALIZA_REFRESH_DAYS": "1", "BALIZA_HARVEST_CRON": f"{tick.minute} {tick.hour} * * *",
-               "BALIZA_FEED_SENSOR_INTERVAL": "10"}
+               "BALIZA_HARVEST_CRON": f"{tick.minute} {tick.hour} * * *"}
         env.pop("PNCP_TIME_SCALE", None)
         procs = Processes(tmp_path, env)
         try:
@@ -128,59 +117,49 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
             for name, value in pg.env().items():  # this process reads the same PostgreSQL instance
                 monkeypatch.setenv(name, value)
             with dg.DagsterInstance.from_config(str(home)) as instance:
-                _declare_schedule_running_since(instance, grpc_port, started.timestamp())
+                for name in DAILY:
+                    _declare_schedule_running_since(instance, grpc_port, name, started.timestamp())
             procs.start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")])
             procs.start("webserver", [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(web_port),
                                       "-w", str(tmp_path / "workspace.yaml")])
             wait("the webserver", lambda: http_ok(f"{web}/server_info"), 600)
 
             with dg.DagsterInstance.from_config(str(home)) as instance:
-                # 1. The schedule ticks once, a minute after the test started (the daemon launches that tick
-                # however late it came up), and its run over yesterday succeeds.
-                def scheduled_run():
+                # 1. The three daily schedules tick once, a minute after the test started (the daemon launches
+                # that tick however late it came up), each with one run over yesterday, in priority order.
+                def scheduled_runs():
                     procs.alive()
-                    return _runs(instance, {"dagster/schedule_name": "daily_harvest"})
+                    runs = {n: _runs(instance, {"dagster/schedule_name": n}) for n in DAILY}
+                    return runs if all(runs.values()) else None
 
                 until_tick = max(0.0, (tick - datetime.now(BRASILIA).replace(tzinfo=None)).total_seconds())
-                scheduled = wait("a run from the daily_harvest schedule", scheduled_run, until_tick + 900)[0]
-                yesterday = date.fromisoformat(scheduled.tags["dagster/asset_partition_range_start"])
-                assert scheduled.tags["dagster/asset_partition_range_end"] == yesterday.isoformat()
+                scheduled = wait("a run from each daily schedule", scheduled_runs, until_tick + 900)
+                yesterday = date.fromisoformat(scheduled["daily_harvest"][0].tags["dagster/partition"])
                 assert yesterday in (now.date() - timedelta(days=1), now.date()), "the day before the tick"
-                _finished(instance, scheduled.run_id, procs)
+                assert {n: (r[0].tags["dagster/partition"], r[0].tags["dagster/priority"]) for n, r in scheduled.items()} \
+                    == {"daily_harvest": (str(yesterday), "30"), "daily_updates": (str(yesterday), "20"),
+                        "daily_sweep": (str(yesterday), "10")}
+                for runs in scheduled.values():
+                    _finished(instance, runs[0].run_id, procs)
                 assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
                              "partition_date = ?", [yesterday])[0][0] == len(world.published("contratos", yesterday))
 
-                # 2. A backfill over a date range, launched through GraphQL, runs beside what follows.
+                # 2. The update feed cost what it changed: itens again for exactly the earlier compras it
+                # reports, each with its own detail request, and their versions captured.
+                changed = {r["numeroControlePNCP"] for r in world.updated("contratacoes", yesterday)
+                           if r["dataPublicacaoPncp"][:10] < yesterday.isoformat()}
+                asked = {c for (c,) in query(tmp_path / "baliza.duckdb",
+                                             "SELECT json_extract_string(context, '$.compra') FROM raw.api_requests "
+                                             "WHERE raw_table = 'itens_updated' AND partition_date = ?", [yesterday])}
+                assert changed and asked == changed
+                sources = dict(query(tmp_path / "baliza.duckdb", "SELECT source, count(*) FROM cdc.contratacoes_changes "
+                                     "WHERE partition_date = ? GROUP BY ALL", [yesterday]))
+                assert sources.get("publication") == len(world.published("contratacoes", yesterday)), sources
+
+                # 3. A backfill over a date range, launched through GraphQL, completes.
                 first, last = yesterday - timedelta(days=40), yesterday - timedelta(days=39)
                 backfill = graphql.launch_backfill(web, [["raw", "contratos"], ["staging", "contratos"]],
                                                    [first.isoformat(), last.isoformat()], "deployment test")
-
-                # 3. The update feed the scheduled run materialized drives the sensor: one refresh run per
-                # earlier publication day it touched, each succeeding and capturing that day's changes.
-                touched = {date.fromisoformat(r["dataPublicacaoPncp"][:10]) for e in ("contratacoes", "contratos")
-                           for r in world.updated(e, yesterday)} - {yesterday}
-                assert touched
-
-                def refreshes_done():
-                    procs.alive()
-                    runs = _runs(instance, {"dagster/sensor_name": "update_feed_refresh"})
-                    failed = [r.run_id for r in runs if r.status == dg.DagsterRunStatus.FAILURE]
-                    assert not failed, f"refresh runs failed: {failed}"
-                    sensor = {**SCHEDULE, "sensorName": "update_feed_refresh"}
-                    ticks = graphql.call(web, LAUNCHING_TICKS, {"sensor": sensor},
-                                         timeout=300)["sensorOrError"]["sensorState"]["ticks"]
-                    launched = {run_id for t in ticks for run_id in t["runIds"]}  # by ticks that have completed
-                    finished = {r.run_id for r in runs if r.status == dg.DagsterRunStatus.SUCCESS}
-                    return runs if launched and launched == finished == {r.run_id for r in runs} else None
-
-                refreshes = wait("every update_feed_refresh run to succeed", refreshes_done, 1800)
-                assert {date.fromisoformat(r.tags["dagster/partition"]) for r in refreshes} == touched
-                assert len(refreshes) == len(touched), "one run per publication day the feed touched, no more"
-                # The backfill's days may be captured meanwhile by the automation sensor (checked below).
-                backfilled = {first, last}
-                captured = _captured(tmp_path, yesterday, "contratos", "contratacoes")
-                assert captured - backfilled == touched - backfilled
-                assert touched & backfilled <= captured
 
                 def backfill_done():
                     procs.alive()
@@ -195,6 +174,8 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
 
                 # 4. Staging partitions the backfill materialized without CDC are captured by the automation
                 # sensor, in runs of their own that succeed.
+                backfilled = {first, last}
+
                 def automated_captures():
                     procs.alive()
                     runs = _runs(instance, {"dagster/sensor_name": "automation"})
@@ -207,19 +188,18 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
                              "entity = 'contratos' AND partition_date IN (?, ?)", [first, last])
                 assert set(rows) >= {(d, len(world.published("contratos", d))) for d in backfilled}
 
-                # 5. The webserver shows both instigators running, with ticks that launched runs.
-                ticks = graphql.call(web, TICKS, {"schedule": {**SCHEDULE, "scheduleName": "daily_harvest"},
-                                                  "sensor": {**SCHEDULE, "sensorName": "update_feed_refresh"},
-                                                  "automation": {**SCHEDULE, "sensorName": "automation"}},
-                                     timeout=300)
-                schedule_state = ticks["scheduleOrError"]["scheduleState"]
-                sensor_state = ticks["sensorOrError"]["sensorState"]
-                assert schedule_state["status"] == sensor_state["status"] == "RUNNING"
-                assert any(t["status"] == "SUCCESS" and t["runIds"] for t in schedule_state["ticks"])
-                assert any(t["status"] == "SUCCESS" and t["runIds"] for t in sensor_state["ticks"])
+                # 5. The webserver shows the schedules and the automation sensor running, with ticks that
+                # launched runs.
+                for name in DAILY:
+                    ticks = graphql.call(web, TICKS, {"schedule": {**SCHEDULE, "scheduleName": name},
+                                                      "automation": {**SCHEDULE, "sensorName": "automation"}},
+                                         timeout=300)
+                    schedule_state = ticks["scheduleOrError"]["scheduleState"]
+                    assert schedule_state["status"] == "RUNNING"
+                    assert any(t["status"] == "SUCCESS" and t["runIds"] for t in schedule_state["ticks"])
+                    assert len(_runs(instance, {"dagster/schedule_name": name})) == 1, "one tick, one run"
                 automation = ticks["automation"]["sensorState"]
                 assert automation["status"] == "RUNNING" and automation["ticks"], "the automation sensor ticks"
-                assert len(_runs(instance, {"dagster/schedule_name": "daily_harvest"})) == 1, "one tick, one run"
 
                 # 6. The operator commands work against the deployed instance.
                 done = subprocess.run([str(BIN / "baliza"), "verify", "--from", str(yesterday), "--to",
@@ -238,13 +218,13 @@ def test_the_deployed_daemon_runs_schedule_sensors_and_a_graphql_backfill(tmp_pa
         assert not leaks, f"a secret leaked: {leaks[0]}"
 
 
-def _declare_schedule_running_since(instance, grpc_port: int, since: float) -> None:
-    """Record the daily_harvest schedule as running from ``since`` (a timestamp), as the daemon records it
+def _declare_schedule_running_since(instance, grpc_port: int, name: str, since: float) -> None:
+    """Record a daily schedule as running from ``since`` (a timestamp), as the daemon records it
     the first time it sees a schedule running by default, but from then instead of from that first sight:
     the daemon launches the schedule's first tick after ``since`` even if it came up after that tick."""
     origin = GrpcServerCodeLocationOrigin(host="127.0.0.1", port=grpc_port, location_name="baliza_assets")
     with origin.create_location(instance) as location:
-        schedule = location.get_repository("__repository__").get_schedule("daily_harvest")
+        schedule = location.get_repository("__repository__").get_schedule(name)
         instance.add_instigator_state(InstigatorState(schedule.get_remote_origin(), InstigatorType.SCHEDULE,
                                                       InstigatorStatus.DECLARED_IN_CODE,
                                                       ScheduleInstigatorData(schedule.cron_schedule, since)))

@@ -2,10 +2,12 @@
 
 import dagster as dg
 
-# Re-capture a CDC partition whenever its staging partition is materialized, any day, not only the
-# latest; a run that materialized both (a refresh) has captured it already.
-FOLLOWS_UPSTREAM_PARTITION = (dg.AutomationCondition.eager().without(dg.AutomationCondition.in_latest_time_window())
-                              .with_label("eager, on any partition"))
+# Capture a CDC partition again whenever any of its sources (staging, the update feed, the sweep) is
+# materialized for that day, any day, not only the latest, even while the other sources of the day are
+# still missing; a run that materialized both has captured it already.
+FOLLOWS_UPSTREAM_PARTITION = (dg.AutomationCondition.any_deps_updated().since_last_handled()
+                              & ~dg.AutomationCondition.any_deps_in_progress()
+                              & ~dg.AutomationCondition.in_progress()).with_label("after any upstream partition updates")
 
 # Unpartitioned rebuilds (marts over every day): once after their partitioned inputs changed and
 # nothing upstream is still running. (eager() would wait for every daily partition since 2021.)
@@ -25,6 +27,6 @@ automation_sensor = dg.AutomationConditionSensorDefinition(
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30,
-    description="Evaluates the assets' automation conditions every 30 s: CDC captures any staging partition "
-                "materialized without it; the unpartitioned marts rebuild once their inputs changed.",
+    description="Evaluates the assets' automation conditions every 30 s: CDC captures any partition of its "
+                "sources materialized without it; the unpartitioned marts rebuild once their inputs changed.",
 )
