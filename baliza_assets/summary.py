@@ -38,12 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         for table in MARTS:
             n = con.execute(f"SELECT count(*) FROM marts.{table}").fetchone()[0]
             print(f"  marts      {table:<24} {n:>6} rows")
-        n = con.execute(f"SELECT count(*) FROM cdc.update_feed {where}", params).fetchone()[0]
-        print(f"  cdc        {'update_feed':<24} {n:>6} records updated that day")
-        for entity, kind, rows, i, u, d in con.execute(
-                f"SELECT entity, kind, rows, inserts, updates, deletes FROM cdc.snapshots {where} "
+        for entity, sources, rows, i, u, d in con.execute(
+                f"SELECT entity, sources, rows, inserts, updates, deletes FROM cdc.snapshots {where} "
                 "ORDER BY entity, cdc_at", params).fetchall():
-            print(f"  cdc        {entity:<24} {rows:>6} rows captured ({kind}: {i} I, {u} U, {d} D)")
+            print(f"  cdc        {entity:<24} {rows:>6} records observed ({sources}: {i} I, {u} U, {d} D)")
     return 0
 
 

@@ -27,6 +27,7 @@ from dagster._core.scheduler.instigation import (
 )
 
 from baliza_assets.lib import warehouse
+from baliza_assets.lib.lake import Lake, S3Settings
 from baliza_assets.ops import graphql
 from baliza_assets.sandbox import Sandbox, World
 from baliza_assets.sandbox.faults import Faults
@@ -119,6 +120,9 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
             with dg.DagsterInstance.from_config(str(home)) as instance:
                 for name in DAILY:
                     _declare_schedule_running_since(instance, grpc_port, name, started.timestamp())
+            for pool in ("pncp_consulta", "pncp_detail", "duckdb_writer"):  # as deploy/README.md says
+                subprocess.run([str(BIN / "dagster"), "instance", "concurrency", "set", pool, "1"], env=env, check=True,
+                               capture_output=True)
             procs.start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")])
             procs.start("webserver", [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(web_port),
                                       "-w", str(tmp_path / "workspace.yaml")])
@@ -148,9 +152,9 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
                 # reports, each with its own detail request, and their versions captured.
                 changed = {r["numeroControlePNCP"] for r in world.updated("contratacoes", yesterday)
                            if r["dataPublicacaoPncp"][:10] < yesterday.isoformat()}
-                asked = {c for (c,) in query(tmp_path / "baliza.duckdb",
-                                             "SELECT json_extract_string(context, '$.compra') FROM raw.api_requests "
-                                             "WHERE raw_table = 'itens_updated' AND partition_date = ?", [yesterday])}
+                lake = Lake(f"s3://{bucket}/lake", S3Settings(s3_server.endpoint_url, s3_server.access_key_id,
+                                                               s3_server.secret_access_key, s3_server.region))
+                asked = set(lake.read("raw/itens_updated", yesterday)["context"].str.json_path_match("$.compra"))
                 assert changed and asked == changed
                 sources = dict(query(tmp_path / "baliza.duckdb", "SELECT source, count(*) FROM cdc.contratacoes_changes "
                                      "WHERE partition_date = ? GROUP BY ALL", [yesterday]))
@@ -257,5 +261,8 @@ def _finished(instance, run_id: str, procs: Processes) -> None:
 
     run = wait(f"run {run_id}", finished, 1800)
     if run.status != dg.DagsterRunStatus.SUCCESS:
-        failures = [e.message for e in instance.all_logs(run_id) if e.is_dagster_event and e.dagster_event.is_failure]
+        failures = [e.message + " " + str(getattr(e.dagster_event.event_specific_data, "error", "") or "")
+                    for e in instance.all_logs(run_id)
+                    if e.is_dagster_event and (e.dagster_event.is_failure or e.dagster_event.event_type_value == "ENGINE_EVENT"
+                                               and getattr(e.dagster_event.event_specific_data, "error", None))]
         raise AssertionError(f"run {run_id} ended {run.status}: {failures[:3]}")
