@@ -19,7 +19,7 @@ from baliza_assets.sandbox.faults import Faults
 from baliza_assets.sandbox.server import running
 
 from .conftest import DAY, NOW
-from .pipeline import materialize, query, resources
+from .pipeline import ASSETS, CHECKS, materialize, query, resources
 
 LATER = NOW + timedelta(days=40)
 # Records that all change within the month, and a few deletions.
@@ -207,3 +207,29 @@ def test_atas_are_compared_key_by_key_across_update_days(serve, tmp_path):
     assert first & second, "some atas of the first day were updated again"
     assert log == {k: ("U" if k in first else "I") for k in second}
     assert not query(db, "SELECT 1 FROM cdc.atas_changes WHERE op = 'D'")
+
+
+def test_a_sweep_listing_that_does_not_reconcile_records_nothing(serve, tmp_path):
+    """Three pages of contratos a day; the sweep's page 2 vanishes (204). Neither the amendments nor
+    the deletions that listing would show are recorded from it, and the day's other listings are."""
+    volume = dataclasses.replace(CHANGING, contratos=1200)
+    world = World(seed=7, volume=volume, now=NOW)
+    contratos = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"])
+    sweep = dg.AssetSelection.assets(["raw", "sweeps"], ["cdc", "contratos"])
+    later = DAY + timedelta(days=25)
+    compact = DAY.strftime("%Y%m%d")
+    sandbox = Sandbox(world, Faults())
+    with dg.instance_for_test() as instance, serve(sandbox) as ep:
+        res = resources(ep, tmp_path)
+        assert materialize(res, instance, DAY, selection=contratos).success
+        world.set_now(datetime.combine(later + timedelta(days=1), time(6)))
+        sandbox.dropped.add(f"/api/consulta/v1/contratos?dataInicial={compact}&dataFinal={compact}&pagina=2"
+                            "&tamanhoPagina=500")
+        no_late_feed = {"ops": {"raw__sweeps": {"config": {"late_feed_days": 0}}}}
+        assert dg.materialize([*ASSETS, *CHECKS], partition_key=later.isoformat(), resources=res, instance=instance,
+                              selection=sweep, run_config=no_late_feed).success
+    db = tmp_path / "baliza.duckdb"
+    changed = {k for k, op, _ in world.changes("contratos", NOW, world.now)
+               if k in {r["numeroControlePNCP"] for r in world.published("contratos", DAY, as_of=NOW)}}
+    assert len(changed) > 100, "the sweep would have seen many changes"
+    assert query(db, "SELECT count(*) FROM cdc.contratos_changes WHERE source = 'sweep'") == [(0,)]

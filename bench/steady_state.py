@@ -117,8 +117,8 @@ def main() -> int:
     proc = serve(args, port)
     root = Path(tempfile.mkdtemp(prefix="baliza-steady-"))
     base = f"http://127.0.0.1:{port}"
-    pncp = PncpResource(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp",
-                        time_scale=args.latency_scale * 10)
+    # The client keeps real timeouts: the sandbox computing a realistic day's views is not PNCP's latency.
+    pncp = PncpResource(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp")
     res = build_resources(pncp, LakeResource(location=str(root / "lake")), str(root / "baliza.duckdb"))
     truth = World(seed=1, volume=PROFILES["realistic"].scaled(args.volume_scale),
                   first_day=START - timedelta(days=args.history_days))
@@ -129,6 +129,7 @@ def main() -> int:
                 day = START + timedelta(days=n)
                 morning = datetime.combine(day + timedelta(days=1), dtime(6))
                 httpx.post(f"{base}/_sandbox/clock", params={"set": morning.isoformat()}, timeout=60)
+                httpx.post(f"{base}/_sandbox/warm", params={"day": day.isoformat()}, timeout=600)
                 before = httpx.get(f"{base}/_sandbox/state", timeout=60).json()["served"]
                 purposes, t0 = Counter(), time.monotonic()
                 for work in sorted(DAILY_WORK, key=lambda w: -w.priority):

@@ -71,6 +71,8 @@ def observe(entity: str, source: Source, archived: pl.LazyFrame) -> Observed:
     complete = None
     if source.whole == "listing":
         complete = _whole_listings(counters, problems)
+        if source.name == "sweep":  # a sweep listing that did not reconcile records nothing at all
+            good = good.filter(_row_scope(entity).is_in(complete[SCOPE].to_list()))
     elif source.whole == "compra":
         complete = _whole_compras(counters, problems, good)
     return Observed(Observation(source.name, good, complete), len(bad) + len(failing), incomplete)
@@ -94,6 +96,14 @@ def _whole_listings(pages: pl.DataFrame, problems: pl.DataFrame) -> pl.DataFrame
     return (listed.filter(~pl.col(SCOPE).is_in(bad))
             .group_by(SCOPE).agg(seen_at(pl.col("collected_at")).max(), records=pl.col("records").sum())
             .filter(pl.col("records") > 0).drop("records"))
+
+
+def _row_scope(entity: str) -> pl.Expr:
+    """The listing a record belongs to, as :func:`_scope` names it."""
+    day = pl.col("data_publicacao_pncp").cast(pl.Date).cast(pl.String)
+    if entity == "contratacoes":
+        return pl.concat_str([day, pl.col("modalidade_id").cast(pl.String)], separator="|")
+    return day
 
 
 def _query(listing: str) -> dict:
