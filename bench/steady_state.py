@@ -4,6 +4,7 @@
 
 A sandbox (its own process) serves a realistic-volume world whose records change over their life
 (contratos over years, contratações over months) with the real latency distribution scaled down.
+The listings of the 30 days before are archived first (what a sweep lists again in steady state).
 Every simulated morning the clock moves to 06:00 and the three daily schedules (`daily_harvest`,
 `daily_updates`, `daily_sweep`) are evaluated as the daemon evaluates them; each RunRequest is
 executed in priority order, in process, against one Dagster instance, lake and DuckDB file.
@@ -82,16 +83,16 @@ def old_design(world, day: date, refresh_days: int = 3) -> tuple[int, int]:
     """(consulta, detail) requests the publication-day refresh design makes on ``day``: the trailing
     re-harvest of the last ``refresh_days`` days, and one whole-day refetch per earlier publication day
     the day's update feed touched."""
-    touched = set()
-    for entity in ("contratacoes", "contratos"):
-        touched |= {date.fromisoformat(r["dataPublicacaoPncp"][:10]) for r in world.updated(entity, day)}
-    days = {day - timedelta(days=n) for n in range(refresh_days)} | touched
+    harvested = {day - timedelta(days=n) for n in range(refresh_days)}
+    touched = {e: {date.fromisoformat(r["dataPublicacaoPncp"][:10]) for r in world.updated(e, day)} - harvested
+               for e in ("contratacoes", "contratos")}
     consulta = detail = 0
-    for d in days:
+    for d in harvested | touched["contratacoes"]:  # listings, then the details of every compra of the day
         mods = Counter(r["modalidadeId"] for r in world.published("contratacoes", d))
         consulta += sum(max(1, math.ceil(mods.get(m, 0) / 50)) for m in range(1, 15))
-        consulta += max(1, math.ceil(world.count("contratos", d) / 500))
         detail += 2 * sum(mods.values()) + 1
+    for d in harvested | touched["contratos"]:  # the contratos listing only
+        consulta += max(1, math.ceil(world.count("contratos", d) / 500))
     consulta += max(1, math.ceil(world.count("atas", day) / 500))
     return consulta, detail
 
@@ -103,6 +104,7 @@ def main() -> int:
     parser.add_argument("--volume-scale", type=float, default=1.0)
     parser.add_argument("--latency-scale", type=float, default=0.001)
     parser.add_argument("--history-days", type=int, default=400, help="publication days before the first one")
+    parser.add_argument("--archived-days", type=int, default=30, help="days archived (listings) before the first one")
     args = parser.parse_args()
 
     import dagster as dg
@@ -125,6 +127,19 @@ def main() -> int:
     rows, old_rows = [], []
     try:
         with dg.instance_for_test() as instance:
+            # The archive a steady state has: the publication listings of the days a sweep lists again.
+            httpx.post(f"{base}/_sandbox/clock", params={"set": datetime.combine(START, dtime(6)).isoformat()}, timeout=60)
+            warm = dg.AssetSelection.assets(["raw", "contratacoes"], ["raw", "contratos"], ["staging", "contratacoes"],
+                                            ["staging", "contratos"], ["cdc", "contratacoes"], ["cdc", "contratos"])
+            t0 = time.monotonic()
+            archived = dg.materialize([*ASSETS, *CHECKS], selection=warm, resources=res, instance=instance, run_config=QUIET,
+                                      tags={"dagster/asset_partition_range_start": (START - timedelta(days=args.archived_days)).isoformat(),
+                                            "dagster/asset_partition_range_end": (START - timedelta(days=1)).isoformat()},
+                                      raise_on_error=False)
+            if not archived.success:
+                raise SystemExit("archiving the earlier days failed")
+            print(f"archived the listings of the {args.archived_days} days before {START} ({time.monotonic() - t0:.0f} s)",
+                  flush=True)
             for n in range(args.days):
                 day = START + timedelta(days=n)
                 morning = datetime.combine(day + timedelta(days=1), dtime(6))

@@ -9,10 +9,10 @@ import polars as pl
 
 from ...lib.pncp import endpoints as E
 from ..io_managers import DayFrames
-from ..partitions import FRESHNESS
-from .assets import RAW
-from .fetch import fetch_days
+from ..partitions import FRESHNESS, window_days
 from ..resources import LakeResource, PncpResource
+from .assets import RAW
+from .fetch import fetch_days, purpose_of
 
 
 @dg.asset(key=["raw", "atualizacoes"], **RAW)
@@ -71,11 +71,18 @@ def raw_sweeps(context: dg.AssetExecutionContext, config: SweepConfig, pncp: Pnc
     update feed of `late_feed_days` before. Only the listings (modalidades) that held records are
     listed again: an empty one has nothing to lose. A record missing from a reconciled listing of its day was deleted by
     PNCP (a tombstone in CDC); a listing that did not reconcile records nothing. Atas have no
-    publication listing by day, so only their late feed is read."""
+    publication listing by day, so only their late feed is read. In a backfill or a range run it
+    sweeps nothing: a history backfill would otherwise list every day 30 times."""
     store = lake.lake()
     archived = {t: set(store.days(t)) for t in ("raw/contratacoes", "raw/contratos")}
 
+    daily = purpose_of(context, "sweep") == "sweep" and len(window_days(context.partition_time_window)) == 1
+
     async def plan(client, day):
+        if not daily:
+            context.log.info(f"raw/sweeps {day}: a backfill or a range sweeps nothing (a sweep is the daily work: "
+                             "a history backfill lists each day once, never each day 30 times)")
+            return [], []
         mods, table = await client.modalidades_table()
         walks = []
         for published in swept_days(day, config, sorted(archived["raw/contratacoes"] | archived["raw/contratos"])):
