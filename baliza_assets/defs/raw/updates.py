@@ -57,7 +57,7 @@ def _listed(store, archived: dict, day: date) -> dict:
     if day in archived["raw/contratacoes"]:
         pages = (store.scan("raw/contratacoes", [day]).filter(pl.col("records") > 0)
                  .filter(pl.col("endpoint") == E.CONTRATACOES_PUBLICACAO.name).select("params").collect())
-        out["contratacoes"] = {json.loads(p).get("codigoModalidadeContratacao") for p in pages["params"]}
+        out["contratacoes"] = {int(json.loads(p)["codigoModalidadeContratacao"]) for p in pages["params"]}
     if day in archived["raw/contratos"]:
         out["contratos"] = store.scan("raw/contratos", [day]).select(pl.col("records").sum()).collect().item() > 0
     return out
