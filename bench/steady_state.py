@@ -51,7 +51,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(args, port: int):
+def serve(args, port: int, log: Path):
     import httpx
 
     now = datetime.combine(START + timedelta(days=1), dtime(6))
@@ -59,7 +59,7 @@ def serve(args, port: int):
                              "--volume", "realistic", "--volume-scale", str(args.volume_scale), "--faults", "real",
                              "--latency-scale", str(args.latency_scale), "--now", now.isoformat(),
                              "--first-day", (START - timedelta(days=args.history_days)).isoformat()],
-                            stderr=subprocess.DEVNULL)
+                            stderr=open(log, "wb"))
     for _ in range(600):
         try:
             httpx.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=1)
@@ -116,8 +116,8 @@ def main() -> int:
     from baliza_assets.sandbox.world import PROFILES, World
 
     port = free_port()
-    proc = serve(args, port)
     root = Path(tempfile.mkdtemp(prefix="baliza-steady-"))
+    proc = serve(args, port, root / "sandbox.log")
     base = f"http://127.0.0.1:{port}"
     # The client keeps real timeouts: the sandbox computing a realistic day's views is not PNCP's latency.
     pncp = PncpResource(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp")
@@ -166,6 +166,10 @@ def main() -> int:
                 print(f"{day} {day:%a}  " + "  ".join(f"{p}={purposes[p]}" for p in sorted(purposes))
                       + f"  | served consulta={api['consulta']} detail={api['detail']}  ({time.monotonic() - t0:.0f} s)",
                       flush=True)
+    except BaseException:
+        if proc.poll() is not None:
+            print(f"the sandbox exited ({proc.returncode}): {(root / 'sandbox.log').read_text()[-2000:]}", file=sys.stderr)
+        raise
     finally:
         proc.kill()
 
