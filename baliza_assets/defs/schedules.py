@@ -11,6 +11,7 @@ from datetime import timedelta
 import dagster as dg
 from dagster._utils.schedules import is_valid_cron_string
 
+from ..lib.capture import TARGETS
 from .automation import ONE_PROCESS
 
 HARVEST_CRON_ENV = "BALIZA_HARVEST_CRON"
@@ -35,7 +36,7 @@ class DailyWork:
     description: str
 
 
-CAPTURES = (("cdc", "contratacoes"), ("cdc", "contratos"), ("cdc", "atas"), ("cdc", "itens"), ("cdc", "arquivos"))
+CAPTURES = tuple(("cdc", name) for name in TARGETS)
 DAILY_WORK = (
     DailyWork("daily_harvest", 30, "publication",
               (("raw", "contratacoes"), ("raw", "contratos"), ("raw", "atas"), ("raw", "itens"), ("raw", "arquivos"),

@@ -11,7 +11,7 @@ import polars as pl
 
 from . import staging as S
 from .capture import SCOPE, TARGETS, Observation, seen_at
-from .reconcile import reconcile
+from .reconcile import listing_key, reconcile
 from .staging.models import validate
 
 
@@ -61,21 +61,21 @@ def observe(entity: str, source: Source, archived: pl.LazyFrame) -> Observed:
     spec = dataclasses.replace(S.ENTITIES[entity], endpoints=(source.endpoint,))
     pages = archived.filter(pl.col("endpoint") == source.endpoint)
     typed, bad = S.build(spec, pages)
-    good, cases = validate(entity, typed)
-    failing = cases["index"].drop_nulls().unique()
-    if len(failing):
-        good = good.with_row_index("_i").filter(~pl.col("_i").is_in(failing.cast(pl.UInt32))).drop("_i")
+    good, cases = validate(entity, typed)  # the rows that pass, and the failing cases
     counters = pages.select(COUNTERS).collect()
-    problems = reconcile(counters) if len(counters) else pl.DataFrame()
-    incomplete = [f"{r['listing']}: {r['problem']}" for r in problems.iter_rows(named=True)] if len(problems) else []
+    problems = reconcile(counters) if len(counters) else pl.DataFrame(schema={"listing": pl.String})
+    incomplete = [f"{r['listing']}: {r['problem']}" for r in problems.iter_rows(named=True)]
+    counters = counters.with_columns(listing=pl.struct("path", "params").map_elements(
+        lambda r: listing_key(r["path"], r["params"]), return_dtype=pl.String))
+    counters = counters.with_columns(reconciled=~pl.col("listing").is_in(problems["listing"].to_list()))
     complete = None
     if source.whole == "listing":
-        complete = _whole_listings(counters, problems)
+        complete = _whole_listings(counters)
         if source.name == "sweep":  # a sweep listing that did not reconcile records nothing at all
             good = good.filter(_row_scope(entity).is_in(complete[SCOPE].to_list()))
     elif source.whole == "compra":
-        complete = _whole_compras(counters, problems, good)
-    return Observed(Observation(source.name, good, complete), len(bad) + len(failing), incomplete)
+        complete = _whole_compras(counters, good)
+    return Observed(Observation(source.name, good, complete), len(bad) + cases["index"].n_unique(), incomplete)
 
 
 def _scope(query: dict) -> str:
@@ -86,16 +86,15 @@ def _scope(query: dict) -> str:
     return day if mod is None else f"{day}|{mod}"
 
 
-def _whole_listings(pages: pl.DataFrame, problems: pl.DataFrame) -> pl.DataFrame:
+def _whole_listings(pages: pl.DataFrame) -> pl.DataFrame:
     """The listings (day, or day and modalidade) that reconciled and returned records, with when
     they were listed. An empty answer (204) is never evidence of a deletion: a vanished page 1 looks
     exactly like it."""
     listed = pages.with_columns(pl.col("params").map_elements(lambda p: _scope(json.loads(p)), return_dtype=pl.String)
                                 .alias(SCOPE))
-    bad = sorted({_scope(_query(listing)) for listing in problems["listing"]}) if len(problems) else []
-    return (listed.filter(~pl.col(SCOPE).is_in(bad))
-            .group_by(SCOPE).agg(seen_at(pl.col("collected_at")).max(), records=pl.col("records").sum())
-            .filter(pl.col("records") > 0).drop("records"))
+    return (listed.group_by(SCOPE).agg(seen_at(pl.col("collected_at")).max(), records=pl.col("records").sum(),
+                                       reconciled=pl.col("reconciled").all())
+            .filter(pl.col("reconciled") & (pl.col("records") > 0)).drop("records", "reconciled"))
 
 
 def _row_scope(entity: str) -> pl.Expr:
@@ -106,19 +105,10 @@ def _row_scope(entity: str) -> pl.Expr:
     return day
 
 
-def _query(listing: str) -> dict:
-    query = listing.split("?", 1)[1] if "?" in listing else ""
-    return dict(part.split("=", 1) for part in query.split("&") if "=" in part)
-
-
-def _whole_compras(pages: pl.DataFrame, problems: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
+def _whole_compras(pages: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
     """Compras whose details came back whole and hold at least one record, with when."""
-    incomplete = set()
-    if len(problems):
-        paths = set(problems["listing"].str.split("?").list.first().to_list())
-        incomplete = set(pages.filter(pl.col("path").is_in(sorted(paths)))["context"]
-                         .str.json_path_match("$.compra").to_list())
-    return (good.filter(~pl.col("numero_controle_pncp_compra").is_in(sorted(incomplete)))
+    incomplete = pages.filter(~pl.col("reconciled"))["context"].str.json_path_match("$.compra").unique().to_list()
+    return (good.filter(~pl.col("numero_controle_pncp_compra").is_in(incomplete))
             .group_by(pl.col("numero_controle_pncp_compra").alias(SCOPE)).agg(seen_at(pl.col("collected_at")).max()))
 
 

@@ -16,7 +16,8 @@ PROBLEMS_SCHEMA = {"partition_date": pl.Date, "endpoint": pl.String, "listing": 
                    "problem": pl.String}
 
 
-def _listing(path: str, params: str) -> str:
+def listing_key(path: str, params: str) -> str:
+    """A listing's name: its path and parameters without the paging ones."""
     kept = {k: v for k, v in json.loads(params).items() if k not in _PAGING}
     return path + ("?" + "&".join(f"{k}={v}" for k, v in kept.items()) if kept else "")
 
@@ -27,7 +28,7 @@ def reconcile(archived: pl.DataFrame) -> pl.DataFrame:
                            "total_paginas", "total_registros", "records")
     problems = []
     listings = rows.with_columns(listing=pl.struct("path", "params").map_elements(
-        lambda s: _listing(s["path"], s["params"]), return_dtype=pl.String))
+        lambda s: listing_key(s["path"], s["params"]), return_dtype=pl.String))
     for (day, endpoint, listing), group in listings.group_by(["partition_date", "endpoint", "listing"]):
         ep = E.ALL.get(endpoint)
         if ep is None or ep.paging == "none":

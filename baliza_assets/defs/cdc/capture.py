@@ -25,9 +25,10 @@ def _capture_asset(name: str):
     target = C.TARGETS[name]
     sources = SOURCES[name]
     tables = sorted({s.table for s in sources})
+    wholes = {s.whole for s in sources}
     deletions = ("a record absent from a reconciled listing of its publication day (the publication listing "
-                 "or a sweep) is a deletion (tombstone)" if target.scope and "publicacao" in target.scope
-                 else "an item absent from a compra's complete details is a deletion (tombstone)" if target.scope
+                 "or a sweep) is a deletion (tombstone)" if "listing" in wholes
+                 else "an item absent from a compra's complete details is a deletion (tombstone)" if "compra" in wholes
                  else "deletions cannot be seen: PNCP lists atas by update date only")
     seen = ", ".join(f"{s.table} ({s.name})" for s in sources)
 
