@@ -14,7 +14,7 @@ from .lib import warehouse
 from .lib.lake import Lake, S3Settings
 
 STAGING = ("contratacoes", "contratos", "atas", "itens", "arquivos")
-MARTS = ("daily_spend", "item_price_references", "supplier_profiles", "buyer_profiles")
+MARTS = ("daily_spend", "price_evidence", "item_price_references", "supplier_profiles", "buyer_profiles")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,12 +48,15 @@ def truth(world: World, day: date) -> dict[str, set]:
         "atas": {a["numeroControlePNCPAta"] for a in world.updated("atas", day)},
         "itens": {(c["numeroControlePNCP"], i["numeroItem"]) for c in compras for i in world.itens(c)},
         "arquivos": {(c["numeroControlePNCP"], a["sequencialDocumento"]) for c in compras for a in world.arquivos(c)},
+        "resultados": {(c["numeroControlePNCP"], i["numeroItem"], r["sequencialResultado"]) for c in compras
+                       for i in world.itens(c) for r in world.resultados(c, i)},
     }
 
 
 KEY_SQL = {
     "contratacoes": "numero_controle_pncp", "contratos": "numero_controle_pncp", "atas": "numero_controle_pncp_ata",
     "itens": "numero_controle_pncp_compra, numero_item", "arquivos": "numero_controle_pncp_compra, sequencial_documento",
+    "resultados": "numero_controle_pncp_compra, numero_item, sequencial_resultado",
 }
 
 

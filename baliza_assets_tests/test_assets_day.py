@@ -32,12 +32,14 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
     assert result.success
     counts = assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
     assert counts["contratacoes"] > 30 and counts["itens"] > counts["contratacoes"]
+    assert 0 < counts["resultados"] < counts["itens"], "items with and without results"
     checks = {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
-    tables = ("contratacoes", "contratos", "atas", "itens", "arquivos")
-    archived = (*tables, "atualizacoes", "itens_updated", "arquivos_updated", "sweeps")
+    tables = ("contratacoes", "contratos", "atas", "itens", "arquivos", "resultados")
+    archived = (*tables, "atualizacoes", "itens_updated", "arquivos_updated", "resultados_updated", "sweeps")
     assert checks == {**{(f"raw/{t}", c): True for t in archived
                          for c in ("reconciliation", "payload_drift")},
-                      **{(f"raw/{t}", "completeness"): True for t in ("itens", "arquivos")},
+                      **{(f"raw/{t}", "completeness"): True
+                         for t in ("itens", "arquivos", "resultados", "resultados_updated")},
                       **{(f"raw/{t}", "volume"): True for t in ("contratacoes", "contratos", "atas")},
                       **{(f"staging/{t}", c): True for t in tables for c in ("valid_records", "column_schema_change")}}
 
@@ -61,7 +63,14 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
     assert hashlib.sha256(text.encode()).hexdigest() == sha
 
     marts = dict(query(db, "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'marts'"))
-    assert set(marts) == {"daily_spend", "item_price_references", "supplier_profiles", "buyer_profiles"}
+    assert set(marts) == {"daily_spend", "price_evidence", "item_price_references", "supplier_profiles",
+                          "buyer_profiles"}
+    # one resultados request per item that says it has a result, and none for the others
+    with_result = {(c["numeroControlePNCP"], i["numeroItem"]) for c in world.published("contratacoes", DAY)
+                   for i in world.itens(c) if i["temResultado"]}
+    asked = {tuple(r) for r in query(db, "SELECT context->>'$.compra', CAST(context->>'$.item' AS INT) "
+                                         "FROM raw.api_requests WHERE raw_table = 'resultados'")}
+    assert asked == with_result
     spent, = query(db, "SELECT sum(contratacoes) FROM marts.daily_spend WHERE data = ?", [DAY])[0]
     assert spent == counts["contratacoes"]
 
@@ -75,7 +84,8 @@ def test_rematerializing_replaces_the_partition(world, serve, tmp_path, instance
         assert again.success
     columns = {e.asset_key.to_user_string(): e for e in again.get_asset_check_evaluations()
                if e.check_name == "column_schema_change"}
-    assert set(columns) == {f"staging/{t}" for t in ("contratacoes", "contratos", "atas", "itens", "arquivos")}
+    assert set(columns) == {f"staging/{t}" for t in ("contratacoes", "contratos", "atas", "itens", "arquivos",
+                                                     "resultados")}
     assert all(e.passed for e in columns.values()), "the same code must not report column drift"
     assert not any("fewer than 2" in (e.description or "") for e in columns.values()), "the second run compares"
     db = tmp_path / "baliza.duckdb"
@@ -83,8 +93,8 @@ def test_rematerializing_replaces_the_partition(world, serve, tmp_path, instance
     assert query(db, "SELECT count(*) FROM raw.api_requests")[0][0] == before
     assert query(db, "SELECT count(*) - count(DISTINCT (raw_table, request_id)) FROM raw.api_requests")[0][0] == 0
     assert {t for t, in query(db, "SELECT DISTINCT raw_table FROM raw.api_requests")} == {
-        "contratacoes", "contratos", "atas", "itens", "arquivos", "atualizacoes", "itens_updated", "arquivos_updated",
-        "sweeps"}
+        "contratacoes", "contratos", "atas", "itens", "arquivos", "resultados", "atualizacoes", "itens_updated",
+        "arquivos_updated", "resultados_updated", "sweeps"}
     lake = Lake(str(tmp_path / "lake"))
     assert lake.days("raw/itens") == [DAY]
     assert not lake.store.list("_pending/")

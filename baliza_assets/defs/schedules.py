@@ -40,14 +40,16 @@ CAPTURES = tuple(("cdc", name) for name in TARGETS)
 DAILY_WORK = (
     DailyWork("daily_harvest", 30, "publication",
               (("raw", "contratacoes"), ("raw", "contratos"), ("raw", "atas"), ("raw", "itens"), ("raw", "arquivos"),
-               ("staging", "contratacoes"), ("staging", "contratos"), ("staging", "atas"), ("staging", "itens"),
-               ("staging", "arquivos"), ("marts", "daily_spend")) + CAPTURES,
-              "yesterday's publications: listings, the itens and arquivos of every new compra, staging, CDC"),
+               ("raw", "resultados"), ("staging", "contratacoes"), ("staging", "contratos"), ("staging", "atas"),
+               ("staging", "itens"), ("staging", "arquivos"), ("staging", "resultados"), ("marts", "daily_spend"))
+              + CAPTURES,
+              "yesterday's publications: listings, the itens, arquivos and resultados of every new compra, staging, CDC"),
     DailyWork("daily_updates", 20, "update_feed",
-              (("raw", "atualizacoes"), ("raw", "itens_updated"), ("raw", "arquivos_updated"), ("cdc", "contratacoes"),
-               ("cdc", "contratos"), ("cdc", "itens"), ("cdc", "arquivos")),
-              "yesterday's update feed (full current records) and the itens and arquivos of only the earlier "
-              "compras it reports as changed, captured as versions"),
+              (("raw", "atualizacoes"), ("raw", "itens_updated"), ("raw", "arquivos_updated"),
+               ("raw", "resultados_updated"), ("cdc", "contratacoes"), ("cdc", "contratos"), ("cdc", "itens"),
+               ("cdc", "arquivos"), ("cdc", "resultados")),
+              "yesterday's update feed (full current records) and the itens, arquivos and resultados of only the "
+              "earlier compras it reports as changed, captured as versions"),
     DailyWork("daily_sweep", 10, "sweep",
               (("raw", "sweeps"), ("cdc", "contratacoes"), ("cdc", "contratos"), ("cdc", "atas")),
               "earlier publication days listed again (listing pages only) to find deletions, and the update "

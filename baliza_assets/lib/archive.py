@@ -89,7 +89,16 @@ def exchanges(archived: pl.DataFrame) -> dict[str, Exchange]:
 
 def records(archived: pl.DataFrame, endpoint: str):
     """The records of every archived 200 page of ``endpoint``, in archive order."""
-    for payload in archived.filter((pl.col("endpoint") == endpoint) & (pl.col("http_status") == 200)
-                                   & (pl.col("records") > 0))["payload"]:
+    for _, record in records_in_context(archived, endpoint):
+        yield record
+
+
+def records_in_context(archived: pl.DataFrame, endpoint: str):
+    """(context of the request, record) for every record of every archived 200 page of ``endpoint``:
+    a detail record names its compra only in its request's context."""
+    pages = archived.filter((pl.col("endpoint") == endpoint) & (pl.col("http_status") == 200) & (pl.col("records") > 0))
+    for context, payload in pages.select("context", "payload").iter_rows():
         doc = json.loads(payload)
-        yield from (doc["data"] if isinstance(doc, dict) else doc)
+        ctx = json.loads(context) if context else {}
+        for record in (doc["data"] if isinstance(doc, dict) else doc):
+            yield ctx, record

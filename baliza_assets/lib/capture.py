@@ -56,6 +56,9 @@ TARGETS = {
     "atas": Target("atas", S.ENTITIES["atas"].key, "data_atualizacao_global", None),
     "itens": Target("itens", S.ENTITIES["itens"].key, "data_atualizacao", "numero_controle_pncp_compra"),
     "arquivos": Target("arquivos", S.ENTITIES["arquivos"].key, "data_publicacao_pncp", "numero_controle_pncp_compra"),
+    # one item's /resultados lists that item's results whole
+    "resultados": Target("resultados", S.ENTITIES["resultados"].key, "data_atualizacao",
+                         "numero_controle_pncp_compra || '|' || CAST(numero_item AS VARCHAR)"),
 }
 
 

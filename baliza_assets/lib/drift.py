@@ -150,6 +150,7 @@ SAMPLES = {
     "atas_atualizacao": [("atas_atualizacao_page.json", "data.data"), ("atas_page_500.json", "data")],
     "itens": [("itens.json", ""), *[(b, "itens") for b in _BUNDLES]],
     "arquivos": [("arquivos.json", ""), ("arquivos_by_compra_400.json", "*"), *[(b, "arquivos") for b in _BUNDLES]],
+    "resultados": [("resultados.json", "")],
 }
 
 

@@ -21,7 +21,7 @@ class Source:
     table: str  # the raw table (lake) whose partition holds the pages
     endpoint: str
     whole: str | None = None  # "listing": a reconciled listing lists its publication day (and modalidade) whole;
-    # "compra": a compra's details list its itens or arquivos whole
+    # "compra": a compra's details list its itens or arquivos whole; "item": an item's resultados, whole
 
 
 def _listings(publication: str, update: str | None, table: str) -> tuple[Source, ...]:
@@ -42,6 +42,8 @@ SOURCES: dict[str, tuple[Source, ...]] = {
               Source("targeted_details", "raw/itens_updated", "itens", "compra")),
     "arquivos": (Source("details", "raw/arquivos", "arquivos", "compra"),
                  Source("targeted_details", "raw/arquivos_updated", "arquivos", "compra")),
+    "resultados": (Source("details", "raw/resultados", "resultados", "item"),
+                   Source("targeted_details", "raw/resultados_updated", "resultados", "item")),
 }
 
 
@@ -73,8 +75,8 @@ def observe(entity: str, source: Source, archived: pl.LazyFrame) -> Observed:
         complete = _whole_listings(counters)
         if source.name == "sweep":  # a sweep listing that did not reconcile records nothing at all
             good = good.filter(_row_scope(entity).is_in(complete[SCOPE].to_list()))
-    elif source.whole == "compra":
-        complete = _whole_compras(counters, good)
+    elif source.whole in ("compra", "item"):
+        complete = _whole_details(counters, good, source.whole)
     return Observed(Observation(source.name, good, complete), len(bad) + cases["index"].n_unique(), incomplete)
 
 
@@ -105,11 +107,19 @@ def _row_scope(entity: str) -> pl.Expr:
     return day
 
 
-def _whole_compras(pages: pl.DataFrame, good: pl.DataFrame) -> pl.DataFrame:
-    """Compras whose details came back whole and hold at least one record, with when."""
-    incomplete = pages.filter(~pl.col("reconciled"))["context"].str.json_path_match("$.compra").unique().to_list()
-    return (good.filter(~pl.col("numero_controle_pncp_compra").is_in(incomplete))
-            .group_by(pl.col("numero_controle_pncp_compra").alias(SCOPE)).agg(seen_at(pl.col("collected_at")).max()))
+def _whole_details(pages: pl.DataFrame, good: pl.DataFrame, whole: str) -> pl.DataFrame:
+    """Compras (or a compra's items) whose details came back whole and hold at least one record, with when."""
+    def scope(compra: pl.Expr, item: pl.Expr) -> pl.Expr:
+        return compra if whole == "compra" else pl.concat_str([compra, item.cast(pl.String)], separator="|")
+
+    ctx = pl.col("context")
+    incomplete = (pages.filter(~pl.col("reconciled"))
+                  .select(scope(ctx.str.json_path_match("$.compra"), ctx.str.json_path_match("$.item")))
+                  .to_series().unique().to_list())
+    scoped = good.with_columns(scope(pl.col("numero_controle_pncp_compra"),
+                                     pl.col("numero_item") if whole == "item" else pl.lit(None)).alias(SCOPE))
+    return (scoped.filter(~pl.col(SCOPE).is_in(incomplete))
+            .group_by(SCOPE).agg(seen_at(pl.col("collected_at")).max()))
 
 
 def observations(entity: str, archives: dict[str, pl.LazyFrame | None]) -> list[tuple[Source, Observed]]:

@@ -1299,7 +1299,9 @@ def itens(rng: random.Random, listing: dict, n: int) -> list[dict]:
             elif unidade == "UNIDADE " and rng.random() < 0.2:
                 unidade = _UNIDADE_VARIANTS[int(rng.random() * 6)]
         ms = "M" if c is None else c.ms
-        tem = rng.random() < 0.85
+        # A dispensa or inexigibilidade is published once decided, with its result; a competitive
+        # compra is published with its edital, and its results come with a later update (homologação).
+        tem = rng.random() < (0.9 if listing.get("modalidadeId") in (8, 9) else 0.45)
         if tem:
             sit = 2
         else:
@@ -1498,12 +1500,21 @@ def _fornecedor(rng: random.Random) -> tuple[str, str, str, int]:
 # --------------------------------------------------------------------------------------
 
 
-def resultados(rng: random.Random, listing: dict, item: dict) -> list[dict]:
-    """Results of one item (1, sometimes 2-3), shaped as .../itens/{n}/resultados."""
+def resultados(rng: random.Random, listing: dict, item: dict, recorded_at: datetime | None = None) -> list[dict]:
+    """Results of one item (1, sometimes 2-3), shaped as .../itens/{n}/resultados. ``recorded_at``:
+    when an update of the compra brought them (the result is dated the days before); None for
+    results published with the compra."""
     r = rng.random()
     k = 1 if r < 0.9 else (2 if r < 0.97 else 3)
     srp = bool(listing.get("srp"))
+    if not srp:  # a quantity is split between suppliers whole units at a time
+        k = min(k, max(1, int(item.get("quantidade") or 1.0)))
     base = _parse_ts(listing.get("dataEncerramentoProposta")) or _parse_ts(listing.get("dataPublicacaoPncp")) or datetime(2025, 1, 1, 9)
+    published = _parse_ts(listing.get("dataPublicacaoPncp")) or base
+    if recorded_at is not None:
+        base = max(base, recorded_at - timedelta(days=12))
+    else:
+        base = min(base, published - timedelta(days=12))
     qtd = item.get("quantidade") or 1.0
     vu_est = item.get("valorUnitarioEstimado") or 0.0
     if not vu_est:
@@ -1521,8 +1532,8 @@ def resultados(rng: random.Random, listing: dict, item: dict) -> list[dict]:
             porte = 1
         if srp or s == k:
             q = qtd if srp else remaining
-        else:
-            q = float(max(1, int(remaining * rng.uniform(0.3, 0.7))))
+        else:  # a share of what is left, leaving at least one unit to each supplier after this one
+            q = float(min(remaining - (k - s), max(1, int(remaining * rng.uniform(0.3, 0.7)))))
             remaining -= q
         f = rng.uniform(1.0, 2.0) if leilao else rng.uniform(0.55, 1.0)
         vu = vu_est * f
@@ -1530,9 +1541,11 @@ def resultados(rng: random.Random, listing: dict, item: dict) -> list[dict]:
         vt = round(q * vu, 2)
         desconto = round((1.0 - vu / vu_est) * 100.0, 2) if crit == 2 and vu_est else 0.0
         dres = base + timedelta(days=rng.randint(0, 12), seconds=rng.randint(0, 36000))
+        # a result is dated before PNCP shows it: with the compra's publication, or with the later update
+        dres = min(dres, recorded_at if recorded_at is not None else published)
         cancel = rng.random() < 0.01
         sit = 2 if cancel else 1
-        tsr = _ts(dres)
+        tsr = _ts(recorded_at if recorded_at is not None else dres)  # when PNCP recorded it
         out.append({
             "indicadorSubcontratacao": False,
             "reservaRemanescente": {"codigo": 1, "nome": "Não se aplica"},
@@ -1793,10 +1806,20 @@ def _date_plus(s: str | None, days: int, default: datetime) -> str:
 
 
 def amend_itens(rng: random.Random, itens: list[dict], at: datetime) -> list[dict]:
-    """The itens after one amendment of their compra: most amendments leave them alone; the others
-    re-price an item, change its quantity or close it, stamping ``dataAtualizacao``. Never mutates."""
+    """The itens after one amendment of their compra: some amendments homologate it (every item still
+    in andamento gets its result), most others leave the itens alone, the rest re-price an item,
+    change its quantity or close it, stamping ``dataAtualizacao``. Never mutates."""
     out = list(itens)
-    if not out or rng.random() < 0.5:
+    r = rng.random()
+    if not out or 0.4 <= r < 0.7:
+        return out
+    if r < 0.4:
+        for pos, item in enumerate(out):
+            if not item.get("temResultado") and item.get("situacaoCompraItem") == 1:
+                item = _copy(item)
+                item.update(temResultado=True, situacaoCompraItem=2, situacaoCompraItemNome=_SITUACAO_ITEM[2],
+                            dataAtualizacao=_ts(at))
+                out[pos] = item
         return out
     for pos in sorted(rng.sample(range(len(out)), min(len(out), rng.choice((1, 1, 2))))):
         item = _copy(out[pos])
@@ -1813,6 +1836,25 @@ def amend_itens(rng: random.Random, itens: list[dict], at: datetime) -> list[dic
             item["situacaoCompraItemNome"] = _SITUACAO_ITEM[new]
         item["dataAtualizacao"] = _ts(at)
         out[pos] = item
+    return out
+
+
+_MOTIVOS_CANCELAMENTO = ("Desistência do fornecedor", "Fornecedor não assinou a ata no prazo",
+                         "Recusa na entrega da documentação de habilitação", "Anulação do item por decisão administrativa")
+
+
+def amend_resultados(rng: random.Random, rows: list[dict], at: datetime, cancel_share: float = 0.15) -> list[dict]:
+    """The results of an item after one later amendment of their compra: a few are cancelled
+    (situação 2, dataCancelamento and motivoCancelamento set, dataAtualizacao stamped). Never mutates."""
+    live = [i for i, r in enumerate(rows) if r["situacaoCompraItemResultadoId"] == 1]
+    if not live or rng.random() >= cancel_share:
+        return rows
+    out = list(rows)
+    pos = rng.choice(live)
+    row = dict(out[pos])
+    row.update(dataCancelamento=_ts(at), dataAtualizacao=_ts(at), motivoCancelamento=rng.choice(_MOTIVOS_CANCELAMENTO),
+               situacaoCompraItemResultadoId=2, situacaoCompraItemResultadoNome="Cancelado")
+    out[pos] = row
     return out
 
 

@@ -533,12 +533,16 @@ class World:
     def itens(self, compra: dict) -> list[dict]:
         """The itens of this version of a compra: generated from the compra as first published, then
         amended along with it (each amendment of the compra up to this version may change a few)."""
+        return self._itens_versions(compra)[-1][1]
+
+    def _itens_versions(self, compra: dict) -> list[tuple[Event | None, list[dict]]]:
+        """The itens as first published (event None), then after each amendment up to this version."""
         key = compra["numeroControlePNCP"]
         rng = rng_for(self.seed, "itens", key)
         first = {**compra, "dataAtualizacao": compra.get("dataInclusao")}
-        out = records.itens(rng, first, records.itens_count(rng))
+        out = [(None, records.itens(rng, first, records.itens_count(rng)))]
         for ev in self._compra_amendments(compra):
-            out = records.amend_itens(rng_for(self.seed, "itens", key, "amend", ev.n), out, ev.stamped_at)
+            out.append((ev, records.amend_itens(rng_for(self.seed, "itens", key, "amend", ev.n), out[-1][1], ev.stamped_at)))
         return out
 
     def _compra_amendments(self, compra: dict) -> list[Event]:
@@ -566,10 +570,25 @@ class World:
         return records.arquivos(rng, compra, records.arquivos_count(rng))
 
     def resultados(self, compra: dict, item: dict) -> list[dict]:
+        """The results of an item of this version of a compra: none until the version that gave the
+        item its result (its publication, or the amendment that homologated it); each amendment after
+        that may cancel one."""
         if not item.get("temResultado"):
             return []
-        rng = rng_for(self.seed, "resultados", compra["numeroControlePNCP"], item["numeroItem"])
-        return records.resultados(rng, compra, item)
+        key, n = compra["numeroControlePNCP"], item["numeroItem"]
+        versions = self._itens_versions(compra)
+        since = next((i for i, (_, its) in enumerate(versions)
+                      if any(it["numeroItem"] == n and it.get("temResultado") for it in its)), None)
+        if since is None:
+            return []
+        ev, its = versions[since]
+        as_homologated = next(it for it in its if it["numeroItem"] == n)
+        rows = records.resultados(rng_for(self.seed, "resultados", key, n), compra, as_homologated,
+                                  None if ev is None else ev.stamped_at)
+        for later, _ in versions[since + 1:]:
+            rows = records.amend_resultados(rng_for(self.seed, "resultados", key, n, "amend", later.n), rows,
+                                            later.stamped_at)
+        return rows
 
     def compra_detalhe(self, compra: dict) -> dict:
         itens = self.itens(compra)

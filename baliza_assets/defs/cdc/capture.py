@@ -28,7 +28,9 @@ def _capture_asset(name: str):
     wholes = {s.whole for s in sources}
     deletions = ("a record absent from a reconciled listing of its publication day (the publication listing "
                  "or a sweep) is a deletion (tombstone)" if "listing" in wholes
-                 else "an item absent from a compra's complete details is a deletion (tombstone)" if "compra" in wholes
+                 else "a record absent from a compra's complete details is a deletion (tombstone)" if "compra" in wholes
+                 else "a result absent from its item's complete resultados is a deletion (tombstone); a cancelled "
+                      "result is an update (situação 2, data_cancelamento)" if "item" in wholes
                  else "deletions cannot be seen: PNCP lists atas by update date only")
     seen = ", ".join(f"{s.table} ({s.name})" for s in sources)
 

@@ -1,4 +1,7 @@
-"""Completeness of the details: did every compra of the day get its itens and arquivos?"""
+"""Completeness of the details: did every compra of the day get its itens and arquivos, and every item
+that says it has a result its resultados?"""
+
+import json
 
 import dagster as dg
 import polars as pl
@@ -7,7 +10,7 @@ from ...lib import completeness as C
 from ..metadata import markdown
 from ..partitions import daily, window_days
 from ..resources import LakeResource
-from .assets import compras_of
+from .assets import compras_of, items_with_results
 
 DETAIL_KINDS = ("itens", "arquivos")
 
@@ -77,3 +80,55 @@ def _trailing_empty_rate(store, table: str, day, config: CompletenessConfig) -> 
 
 
 completeness_checks = [_completeness_check(kind) for kind in DETAIL_KINDS]
+
+
+def _results_check(table: str, itens_table: str):
+    @dg.asset_check(asset=dg.AssetKey(table.split("/")), name="completeness", blocking=True, partitions_def=daily,
+                    description=f"Every item of {itens_table} that says `temResultado` has its resultados request in "
+                                f"{table}, and nothing else was asked. Items whose request was never made or came back "
+                                "HTTP 404 are missing; beyond `max_missing_share` the check fails and blocks staging. "
+                                "An item that says it has a result but answers 204 is counted and named (PNCP's "
+                                "own inconsistency), not missing.")
+    def _check(context: dg.AssetCheckExecutionContext, config: CompletenessConfig,
+               lake: LakeResource) -> dg.AssetCheckResult:
+        store = lake.lake()
+        failures, meta, examples = [], {}, {}
+        for day in window_days(context.partition_time_window):
+            itens = store.scan(itens_table, [day]).collect() if store.exists(itens_table, day) else None
+            expected = ({(r.numero_controle, n) for r, n in items_with_results(itens, day, context.log)}
+                        if itens is not None else set())
+            answers: dict[tuple, int] = {}
+            if store.exists(table, day):
+                for ctx, status in store.scan(table, [day]).select("context", "http_status").collect().iter_rows():
+                    c = json.loads(ctx)
+                    answers[(c.get("compra"), c.get("item"))] = status
+            missing = {k: "not requested" for k in expected - answers.keys()}
+            missing |= {k: "HTTP 404 (not registered)" for k, s in answers.items() if k in expected and s == 404}
+            empty = sorted(k for k, s in answers.items() if k in expected and s == 204)
+            unasked = sorted(answers.keys() - expected)
+            meta.update({"items_with_result": len(expected), "requests": len(answers), "missing": len(missing),
+                         "empty_204": len(empty), "not_expected": len(unasked)})
+            if len(missing) > max(config.tolerated_missing, config.max_missing_share * len(expected)):
+                failures.append(f"{day}: {len(missing)} of {len(expected)} items with a result have no resultados "
+                                f"request answered (over {config.max_missing_share:.0%})")
+                examples.update({f"{c} item {n}": why for (c, n), why in list(missing.items())[:20]})
+            if unasked:
+                failures.append(f"{day}: {len(unasked)} resultados requests for items {itens_table} does not list with "
+                                f"a result, e.g. {unasked[:3]}")
+            if empty:
+                context.log.warning(f"{table} {day}: {len(empty)} items say temResultado but their resultados answered "
+                                    f"204, e.g. {empty[:3]}")
+        if examples:
+            meta["missing_items"] = dg.MetadataValue.md(markdown(pl.DataFrame(
+                {"item": list(examples), "why": list(examples.values())})))
+        if failures:
+            context.log.error(f"{table}: " + "; ".join(failures))
+        return dg.AssetCheckResult(passed=not failures, severity=dg.AssetCheckSeverity.ERROR,
+                                   description="; ".join(failures) or "every item with a result has its resultados",
+                                   metadata=meta)
+
+    return _check
+
+
+completeness_checks += [_results_check("raw/resultados", "raw/itens"),
+                        _results_check("raw/resultados_updated", "raw/itens_updated")]

@@ -22,7 +22,7 @@ def _table_metadata(con, table: str) -> dict:
           backfill_policy=RANGE_IN_ONE_RUN, **MARTS)
 def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Daily spend: per publication day x UF (of the buying unit) x modalidade x esfera (F federal,
-    E estadual, M municipal, D distrital): number of contratações, the sum of their estimated values
+    E estadual, M municipal, D distrital) x sending platform (usuarioNome, '?' when absent): number of contratações, the sum of their estimated values
     (valorTotalEstimado), the sum of their homologated values (valorTotalHomologado) and how many
     have a homologated value. UF '??' and esfera '?' mark records that did not say."""
     days = window_days(context.partition_time_window)
@@ -30,8 +30,12 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
         con.execute("CREATE SCHEMA IF NOT EXISTS marts")
         params = {"first": days[0], "last": days[-1]}
         con.execute(f"CREATE TABLE IF NOT EXISTS marts.daily_spend AS {sql.DAILY_SPEND} LIMIT 0", params)
+        have = {r[0] for r in con.execute("DESCRIBE marts.daily_spend").fetchall()}
+        for name, dtype, *_ in con.execute(f"DESCRIBE {sql.DAILY_SPEND}", params).fetchall():
+            if name not in have:  # a dimension added since the table was made (the other days get it when rebuilt)
+                con.execute(f'ALTER TABLE marts.daily_spend ADD COLUMN "{name}" {dtype}')
         con.execute("DELETE FROM marts.daily_spend WHERE data BETWEEN $first AND $last", params)
-        con.execute(f"INSERT INTO marts.daily_spend {sql.DAILY_SPEND}", params)
+        con.execute(f"INSERT INTO marts.daily_spend BY NAME {sql.DAILY_SPEND}", params)
         written = con.execute("SELECT count(*) FROM marts.daily_spend WHERE data BETWEEN $first AND $last",
                               params).fetchone()[0]
         meta = _table_metadata(con, "marts.daily_spend")
@@ -39,7 +43,8 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 
 
 def _full_mart(name: str, query: str, deps: list[str], doc: str):
-    @dg.asset(key=["marts", name], deps=[["cdc", d] for d in deps], description=doc,
+    """``deps``: CDC entities (``itens``) or other marts (``marts/price_evidence``) the query reads."""
+    @dg.asset(key=["marts", name], deps=[d.split("/") if "/" in d else ["cdc", d] for d in deps], description=doc,
               automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -50,12 +55,28 @@ def _full_mart(name: str, query: str, deps: list[str], doc: str):
     return _asset
 
 
-item_price_references = _full_mart("item_price_references", sql.ITEM_PRICE_REFERENCES, ["itens"], """
-    Item price references: per catalog item code (catalogoCodigoItem) and unit of measure (upper-cased,
-    trimmed), over every archived item with a positive estimated unit price that is not secret
-    (orcamentoSigiloso): number of items, median, p10 and p90 unit price, min and max, the most common
-    description, how many prices are more than 10x above or below the median (itens_outliers), and
-    `outlier` when any is.""")
+price_evidence = _full_mart("price_evidence", sql.PRICE_EVIDENCE, ["resultados", "itens", "contratacoes"], """
+    Price evidence, the table a price researcher cites (pesquisa de preços, Lei 14.133 art. 23): one row
+    per homologated item result in force (situação 1 Informado; cancelled results are left out and kept in
+    cdc.resultados_history). Per row: the item (description, catmat/catser catalog code, unit), the
+    homologated quantity, unit and total price and discount, beside the estimated unit price; the winning
+    supplier (CNPJ, or a CPF masked to its middle six digits), name and porte; the buyer (órgão CNPJ and
+    name, esfera, unidade code and name, UF, município, IBGE code); the process (modalidade, compra
+    number and year, processo, SRP); the dates (data_resultado: the result's date, data_registro_resultado:
+    when PNCP recorded it, data_publicacao_compra); the sending platform (usuarioNome: Compras.gov.br,
+    Licitanet, BLL, ...); the compra's page on the PNCP portal (link_pncp), the API request the result
+    came from (fonte_api), and the sha256 of the archived payload (payload_sha256, which
+    `baliza fetch-payload` returns verbatim).""")
+
+item_price_references = _full_mart("item_price_references", sql.ITEM_PRICE_REFERENCES,
+                                   ["marts/price_evidence", "itens", "contratacoes"], """
+    Item price references on homologated prices: per catalog item code (catalogoCodigoItem) x unit of
+    measure (upper-cased, trimmed) x UF of the buying unit, and nationally (uf = 'BR'), over every result
+    in force of marts.price_evidence with a positive unit price: number of results, median, p10 and p90,
+    min and max homologated unit price, distinct suppliers and buyers, first and last result date, the
+    most common description, how many prices are more than 10x above or below the median
+    (resultados_outliers) and `outlier` when any is. Beside them, never mixed in: the estimated prices
+    (valorUnitarioEstimado) of the same catalog item x unit, their count, median, p10 and p90.""")
 
 supplier_profiles = _full_mart("supplier_profiles", sql.SUPPLIER_PROFILES, ["contratos"], """
     Supplier profiles from contratos (current version of each contract): per supplier id (niFornecedor,
@@ -66,4 +87,5 @@ buyer_profiles = _full_mart("buyer_profiles", sql.BUYER_PROFILES, ["contratacoes
     Buyer profiles: per órgão CNPJ, from contratações (current version of each): latest name, esfera and
     UF, number of contratações, estimated and homologated totals, direct contracting (modalidade 8
     Dispensa and 9 Inexigibilidade) as a count, a share of the count and a share of the estimated
-    value; plus number and total value of its contratos.""")
+    value; the platform it sends most contratações from (plataforma_principal) and every platform it used
+    (plataformas, a sorted list: filter with list_contains); plus number and total value of its contratos.""")

@@ -15,8 +15,8 @@ from ..metadata import markdown
 from ..partitions import daily, window_days
 from ..resources import LakeResource
 
-ARCHIVED = [["raw", t] for t in ("contratacoes", "contratos", "atas", "itens", "arquivos", "atualizacoes",
-                                  "itens_updated", "arquivos_updated", "sweeps")]
+ARCHIVED = [["raw", t] for t in ("contratacoes", "contratos", "atas", "itens", "arquivos", "resultados", "atualizacoes",
+                                  "itens_updated", "arquivos_updated", "resultados_updated", "sweeps")]
 # A sweep lists many days: one that does not reconcile records nothing in CDC, and must not stop the
 # captures of the others, so its reconciliation warns instead of blocking.
 NOT_BLOCKING = {"raw/sweeps"}

@@ -24,6 +24,10 @@ DOCS = {
     "itens": "Itens of the compras published that day, one row per (numero_controle_pncp_compra, numero_item).",
     "arquivos": "Arquivos of the compras published that day, one row per (numero_controle_pncp_compra, "
                 "sequencial_documento).",
+    "resultados": "Resultados of the items of the compras published that day: who won each item and at what "
+                  "homologated price, one row per (numero_controle_pncp_compra, numero_item, sequencial_resultado); "
+                  "situação 1 Informado, 2 Cancelado (with data_cancelamento and motivo_cancelamento); quantities, "
+                  "unit and total homologated values and the discount as decimals, porte as its code.",
 }
 
 

@@ -218,6 +218,17 @@ class PncpClient:
                 out.append(_Walk(ep, path, (), {"compra": ref.numero_controle}))
         return out
 
+    def result_walks(self, items: Iterable[tuple[CompraRef, int]]) -> list[_Walk]:
+        """One resultados request per (compra, numeroItem): PNCP has no per-compra aggregate."""
+        out = []
+        for ref, numero in items:
+            if not isinstance(ref, CompraRef):
+                raise InvalidValue(f"expected a CompraRef, got {ref!r}")
+            n = positive(numero, "numeroItem", 100000)
+            path = E.RESULTADOS.path.format(cnpj=ref.cnpj, ano=ref.ano, sequencial=ref.sequencial, numeroItem=n)
+            out.append(_Walk(E.RESULTADOS, path, (), {"compra": ref.numero_controle, "item": n}))
+        return out
+
     async def fetch_one(self, endpoint: E.Endpoint, params: tuple = (), **path_values) -> Exchange:
         """A single unpaged request (compra detail, resultados, modalidades)."""
         if "cnpj" in path_values:

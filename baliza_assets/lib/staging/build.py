@@ -42,6 +42,8 @@ ENTITIES = {e.name: e for e in (
     Entity("itens", ("itens",), C.ITENS, ("numero_controle_pncp_compra", "numero_item"), "data_atualizacao", False, True),
     Entity("arquivos", ("arquivos",), C.ARQUIVOS, ("numero_controle_pncp_compra", "sequencial_documento"),
            "data_publicacao_pncp", False, True),
+    Entity("resultados", ("resultados",), C.RESULTADOS,
+           ("numero_controle_pncp_compra", "numero_item", "sequencial_resultado"), "data_atualizacao", False, True),
 )}
 
 REJECTS_SCHEMA = {"entity": pl.String, "partition_date": pl.Date, "payload_sha256": pl.String,

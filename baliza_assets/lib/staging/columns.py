@@ -182,3 +182,36 @@ ARQUIVOS = _cols(
     ("url", "url", "str"),
     ("uri", "uri", "str"),
 )
+
+RESULTADOS = _cols(
+    ("numero_item", "numeroItem", "int"),
+    ("sequencial_resultado", "sequencialResultado", "int"),
+    ("ni_fornecedor", "niFornecedor", "str"),
+    ("nome_razao_social_fornecedor", "nomeRazaoSocialFornecedor", "str"),
+    ("tipo_pessoa", "tipoPessoa", "str"),  # PJ, PF or PE (foreign): PNCP sends a code, not a number
+    ("codigo_pais", "codigoPais", "str"),
+    ("porte_fornecedor_id", "porteFornecedorId", "int"),
+    ("porte_fornecedor_nome", "porteFornecedorNome", "str"),
+    ("natureza_juridica_id", "naturezaJuridicaId", "str"),
+    ("natureza_juridica_nome", "naturezaJuridicaNome", "str"),
+    ("quantidade_homologada", "quantidadeHomologada", "dec"),
+    ("valor_unitario_homologado", "valorUnitarioHomologado", "dec"),
+    ("valor_total_homologado", "valorTotalHomologado", "dec"),
+    ("percentual_desconto", "percentualDesconto", "dec"),
+    ("ordem_classificacao_srp", "ordemClassificacaoSrp", "int"),
+    ("data_resultado", "dataResultado", "date"),
+    ("situacao_compra_item_resultado_id", "situacaoCompraItemResultadoId", "int"),
+    ("situacao_compra_item_resultado_nome", "situacaoCompraItemResultadoNome", "str"),
+    ("data_cancelamento", "dataCancelamento", "ts"),
+    ("motivo_cancelamento", "motivoCancelamento", "str"),
+    ("indicador_subcontratacao", "indicadorSubcontratacao", "bool"),
+    ("aplicacao_margem_preferencia", "aplicacaoMargemPreferencia", "bool"),
+    ("aplicacao_beneficio_me_epp", "aplicacaoBeneficioMeEpp", "bool"),
+    ("aplicacao_criterio_desempate", "aplicacaoCriterioDesempate", "bool"),
+    ("moeda_estrangeira", "moedaEstrangeira.simbolo", "str"),  # objects per the spec (MoedaResumidoDTO, PaisResumidoDTO)
+    ("valor_nominal_moeda_estrangeira", "valorNominalMoedaEstrangeira", "dec"),
+    ("pais_origem_produto_servico", "paisOrigemProdutoServico.nome", "str"),
+    ("numero_controle_pncp_compra_resultado", "numeroControlePNCPCompra", "str"),
+    ("data_inclusao", "dataInclusao", "ts"),
+    ("data_atualizacao", "dataAtualizacao", "ts"),
+)

@@ -68,7 +68,22 @@ class Arquivos(_Base):
     sequencial_documento: int = pa.Field(ge=1, nullable=False)
 
 
-MODELS = {"contratacoes": Contratacoes, "contratos": Contratos, "atas": Atas, "itens": Itens, "arquivos": Arquivos}
+class Resultados(_Base):
+    numero_controle_pncp_compra: str = pa.Field(str_matches=COMPRA, nullable=False)
+    numero_controle_pncp_compra_resultado: str = pa.Field(str_matches=COMPRA, nullable=True)
+    numero_item: int = pa.Field(ge=1, nullable=False)
+    sequencial_resultado: int = pa.Field(ge=1, nullable=False)
+    ni_fornecedor: str = pa.Field(nullable=False)
+    situacao_compra_item_resultado_id: int = pa.Field(isin=[1, 2], nullable=False)  # 1 Informado, 2 Cancelado
+    porte_fornecedor_id: int = pa.Field(in_range={"min_value": 1, "max_value": 9}, nullable=True)
+    quantidade_homologada: PaDecimal = pa.Field(ge=0, nullable=True, dtype_kwargs=DEC)
+    valor_unitario_homologado: PaDecimal = pa.Field(ge=0, nullable=True, dtype_kwargs=DEC)
+    valor_total_homologado: PaDecimal = pa.Field(ge=0, nullable=True, dtype_kwargs=DEC)
+    data_resultado: pl.Date = pa.Field(nullable=True, in_range={"min_value": EARLIEST, "max_value": LATEST})
+
+
+MODELS = {"contratacoes": Contratacoes, "contratos": Contratos, "atas": Atas, "itens": Itens, "arquivos": Arquivos,
+          "resultados": Resultados}
 
 
 def validate(name: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
