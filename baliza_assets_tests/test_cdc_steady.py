@@ -137,6 +137,67 @@ def test_rerunning_a_day_changes_nothing(steady):
     world.set_now(now)
 
 
+def _results_truth(world: World) -> tuple[dict, dict]:
+    """The sandbox's results of every live compra of the window, {compra: {(item, seq): situação}}, for
+    the compras none of whose amendments was backdated (those reach the targeted details only through a
+    later amendment: the late feed is read again for versions of the compra, not for its details), and
+    which compras had a result added by an update."""
+    out, later = {}, {}
+    for n in range(DAYS):
+        for c in world.published("contratacoes", FIRST + timedelta(days=n)):
+            amendments = world._compra_amendments(c)
+            if any(ev.stamped_at.date() != ev.visible_at.date() for ev in amendments):
+                continue
+            key = c["numeroControlePNCP"]
+            out[key] = {(i["numeroItem"], r["sequencialResultado"]): r["situacaoCompraItemResultadoId"]
+                        for i in world.itens(c) for r in world.resultados(c, i)}
+            first = world._itens_versions(c)[0][1]
+            later[key] = sum(1 for i in first if not i["temResultado"]) > sum(1 for i in world.itens(c)
+                                                                             if not i["temResultado"])
+    return out, later
+
+
+def test_resultados_are_the_sandboxs_including_those_an_update_brought(steady):
+    world, root, *_ = steady
+    db = root / "baliza.duckdb"
+    truth, later = _results_truth(world)
+    ours = defaultdict(dict)
+    for compra, item, seq, situacao in query(db, "SELECT numero_controle_pncp_compra, numero_item, sequencial_resultado, "
+                                                 "situacao_compra_item_resultado_id FROM cdc.resultados_current"):
+        ours[compra][(item, seq)] = situacao
+    assert len(truth) > 100 and sum(len(r) for r in truth.values()) > 200
+    wrong = {k: (ours.get(k, {}), v) for k, v in truth.items() if ours.get(k, {}) != v}
+    assert not wrong, f"{len(wrong)} compras' results differ from the sandbox's, e.g. {list(wrong.items())[:2]}"
+    arrived = [k for k, v in later.items() if v and truth[k]]
+    assert len(arrived) >= 3, "homologations after publication must bring results"
+    by_update = {k for k, in query(db, "SELECT DISTINCT numero_controle_pncp_compra FROM cdc.resultados_changes "
+                                       "WHERE op = 'I' AND source = 'targeted_details'")}
+    assert set(arrived) <= by_update, "a result that came with an update is inserted by the targeted details"
+
+
+def test_a_cancelled_result_is_an_update_with_its_changed_columns(steady):
+    world, root, *_ = steady
+    db = root / "baliza.duckdb"
+    truth, _ = _results_truth(world)
+    cancelled = {(c, i, s) for c, rs in truth.items() for (i, s), sit in rs.items() if sit == 2}
+    rows = query(db, "SELECT numero_controle_pncp_compra, numero_item, sequencial_resultado, changed_columns "
+                     "FROM cdc.resultados_changes WHERE op = 'U'")
+    updates = {(c, i, s): cols for c, i, s, cols in rows}
+    cancelled_later = [k for k in cancelled if k in updates]
+    assert len(cancelled_later) >= 3, "cancellations after homologation must happen in the window"
+    for key in cancelled_later:
+        assert {"situacao_compra_item_resultado_id", "situacao_compra_item_resultado_nome", "data_cancelamento",
+                "motivo_cancelamento", "data_atualizacao"} <= set(updates[key]), (key, updates[key])
+    _, _, res, instance, _ = steady
+    marts = dg.AssetSelection.assets(["marts", "price_evidence"], ["marts", "item_price_references"])
+    assert materialize(res, instance, selection=marts).success
+    evidence = {tuple(r) for r in query(db, "SELECT numero_controle_pncp_compra, numero_item, sequencial_resultado "
+                                            "FROM marts.price_evidence")}
+    live = {(c, i, s) for c, rs in truth.items() for (i, s), sit in rs.items() if sit == 1}
+    assert live <= evidence
+    assert not evidence & cancelled, "a cancelled result is no price evidence"
+
+
 def test_faults_and_a_vanished_sweep_page_make_no_false_tombstone(steady):
     """One more morning with 429s and 5xx everywhere, and page 1 of two sweep listings answering 204
     as if the day were empty: only the sandbox's own deletions become tombstones."""
