@@ -4,7 +4,10 @@ ground-truth event log, operation by operation, for amendments, backdated amendm
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
+from decimal import Decimal
 from datetime import date, datetime, time, timedelta
 
 import dagster as dg
@@ -13,6 +16,8 @@ import pytest
 
 from baliza_assets.defs.schedules import DAILY_WORK
 from baliza_assets.lib.lake import Lake
+from baliza_assets.lib.pncp import CompraRef
+from baliza_assets.ops import payload
 from baliza_assets.sandbox import Sandbox, World
 from baliza_assets.sandbox.world import Lifetime, Volume
 from baliza_assets.sandbox.faults import profile
@@ -196,6 +201,30 @@ def test_a_cancelled_result_is_an_update_with_its_changed_columns(steady):
     live = {(c, i, s) for c, rs in truth.items() for (i, s), sit in rs.items() if sit == 1}
     assert live <= evidence
     assert not evidence & cancelled, "a cancelled result is no price evidence"
+
+
+def test_an_evidence_row_points_to_its_archived_payload(steady):
+    """A price researcher cites a row: its link names the compra, and its sha256 returns the very
+    payload PNCP sent, which holds that result at that price."""
+    world, root, res, instance, _ = steady
+    db = root / "baliza.duckdb"
+    marts = dg.AssetSelection.assets(["marts", "price_evidence"], ["marts", "item_price_references"])
+    assert materialize(res, instance, selection=marts).success
+    rows = query(db, "SELECT numero_controle_pncp_compra, numero_item, sequencial_resultado, valor_unitario_homologado, "
+                     "fornecedor_nome, link_pncp, fonte_api, payload_sha256, plataforma FROM marts.price_evidence "
+                     "ORDER BY numero_controle_pncp_compra, numero_item, sequencial_resultado")
+    assert len(rows) > 100
+    lake = Lake(str(root / "lake"))
+    for compra, item, seq, price, supplier, link, api, sha, platform in rows[::40]:
+        ref = CompraRef.parse(compra)
+        assert link == f"https://pncp.gov.br/app/editais/{ref.cnpj}/{ref.ano}/{ref.sequencial}"
+        assert api == f"https://pncp.gov.br/api/pncp{ref.path}/itens/{item}/resultados"
+        body = payload.fetch(lake, sha)
+        assert hashlib.sha256(body).hexdigest() == sha
+        record = next(r for r in json.loads(body) if r["numeroItem"] == item and r["sequencialResultado"] == seq)
+        assert record["numeroControlePNCPCompra"] == compra and record["nomeRazaoSocialFornecedor"] == supplier
+        assert Decimal(str(record["valorUnitarioHomologado"])) == price
+        assert platform == world.find_compra(ref.cnpj, ref.ano, ref.sequencial)["usuarioNome"]
 
 
 def test_faults_and_a_vanished_sweep_page_make_no_false_tombstone(steady):
