@@ -39,7 +39,7 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
             changes.setdefault(k.split("/")[2], []).append(k)
             assert k.startswith(f"archive/cdc/{k.split('/')[2]}/changes/date={DAY}/changes-"), k
     assert {e: len(files) for e, files in changes.items()} == dict.fromkeys(
-        ("arquivos", "atas", "contratacoes", "contratos", "itens"), 1), "one change set of inserts; the re-run changed nothing"
+        ("arquivos", "atas", "contratacoes", "contratos", "itens", "resultados"), 1), "one change set of inserts; the re-run changed nothing"
     assert sorted(k for k in keys if not k.startswith("archive/cdc/")) == [
         f"archive/{t}/date={DAY}/part-0.parquet"
         for t in ("meta/schema_versions", "raw/arquivos", "raw/arquivos_updated", "raw/atas", "raw/atualizacoes",
