@@ -12,8 +12,9 @@ from datetime import date
 from .defs.resources import DEFAULT_LAKE, duckdb_path_from_env
 from .lib import warehouse
 from .lib.lake import Lake, S3Settings
+from .lib.staging import ENTITIES
 
-STAGING = ("contratacoes", "contratos", "atas", "itens", "arquivos")
+STAGING = tuple(ENTITIES)
 MARTS = ("daily_spend", "price_evidence", "item_price_references", "supplier_profiles", "buyer_profiles")
 
 

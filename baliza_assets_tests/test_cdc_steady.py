@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import statistics
 from collections import defaultdict
 from decimal import Decimal
 from datetime import date, datetime, time, timedelta
@@ -225,6 +226,37 @@ def test_an_evidence_row_points_to_its_archived_payload(steady):
         assert record["numeroControlePNCPCompra"] == compra and record["nomeRazaoSocialFornecedor"] == supplier
         assert Decimal(str(record["valorUnitarioHomologado"])) == price
         assert platform == world.find_compra(ref.cnpj, ref.ano, ref.sequencial)["usuarioNome"]
+
+
+def test_price_references_are_the_homologated_prices_with_the_estimates_beside(steady):
+    world, root, res, instance, _ = steady
+    db = root / "baliza.duckdb"
+    marts = dg.AssetSelection.assets(["marts", "price_evidence"], ["marts", "item_price_references"])
+    assert materialize(res, instance, selection=marts).success
+    prices = defaultdict(list)
+    for code, unit, uf, price in query(db, "SELECT catalogo_codigo_item, unidade_medida, uf, valor_unitario_homologado "
+                                           "FROM marts.price_evidence WHERE catalogo_codigo_item IS NOT NULL "
+                                           "AND valor_unitario_homologado > 0"):
+        prices[(code, unit, uf)].append(float(price))
+        prices[(code, unit, "BR")].append(float(price))
+    estimated = defaultdict(int)
+    for code, unit, uf in query(db, "SELECT i.catalogo_codigo_item, upper(trim(i.unidade_medida)), c.unidade_uf_sigla "
+                                    "FROM cdc.itens_current i JOIN cdc.contratacoes_current c "
+                                    "ON c.numero_controle_pncp = i.numero_controle_pncp_compra "
+                                    "WHERE i.catalogo_codigo_item IS NOT NULL AND i.valor_unitario_estimado > 0 "
+                                    "AND NOT coalesce(i.orcamento_sigiloso, false)"):
+        estimated[(code, unit, uf)] += 1
+        estimated[(code, unit, "BR")] += 1
+    ours = {(r[0], r[1], r[2]): r[3:] for r in query(
+        db, "SELECT catalogo_codigo_item, unidade_medida, uf, resultados, preco_homologado_mediano, itens_estimados "
+            "FROM marts.item_price_references")}
+    assert len(prices) > 20
+    for key, values in prices.items():
+        count, median, n_estimated = ours[key]
+        assert count == len(values) and median == pytest.approx(statistics.median(values)), key
+        assert n_estimated == estimated[key], key
+    assert {k for k, v in ours.items() if v[0] == 0} == set(estimated) - set(prices), \
+        "a catalog item with estimates and no result keeps its estimates, with no homologated figures"
 
 
 def test_faults_and_a_vanished_sweep_page_make_no_false_tombstone(steady):
