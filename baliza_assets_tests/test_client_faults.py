@@ -103,7 +103,7 @@ async def test_each_fault_is_retried_and_nothing_is_lost(kind, world, serve, cli
 async def test_concurrency_ceiling_is_respected_and_over_eager_clients_adapt(world, serve, client_for):
     sandbox = Sandbox(world, Faults(consulta=ApiFaults(latency=Latency(0.02, 0.04), ceiling=6), seed=1))
     with serve(sandbox) as ep:
-        async with client_for(ep, consulta_concurrency=12, limiter_recover_after=1000) as client:
+        async with client_for(ep, consulta_concurrency=12) as client:
             exchanges = await fetch_day(client)
     assert_ground_truth(world, exchanges)
     assert sandbox.stats.total("consulta", 429) > 0

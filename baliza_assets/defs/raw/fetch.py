@@ -86,6 +86,10 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
     summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
                                                json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
     stats = client.stats.as_metadata()
+    limits = {api: lim.figures() for api, lim in client.limiters.items() if lim.completed}
+    for api, f in limits.items():
+        context.log.info(f"{table}: {api} API limit {f['limit']} in flight (peak {f['peak_in_flight']}, ceiling "
+                         f"{f['ceiling']}), latency floor {f['latency_floor_s']} s, {f['throughput_rps']} requests/s")
     context.add_output_metadata({
         "days": len(days),
         "purpose": purpose,
@@ -100,6 +104,9 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
         "api_latency_p95_s": stats["latency_p95_s"],
         "retries": stats["retries"],
         "rate_limited_429": stats["rate_limited_429"],
+        "concurrency": dg.MetadataValue.json(limits),
+        **{f"{api}_concurrency_limit": f["limit"] for api, f in limits.items()},
+        **{f"{api}_throughput_rps": f["throughput_rps"] for api, f in limits.items()},
         "by_endpoint": dg.MetadataValue.md(markdown(summary)),
         "preview": dg.MetadataValue.md(_preview(result)),
     })

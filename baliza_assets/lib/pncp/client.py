@@ -64,7 +64,7 @@ class ClientConfig:
     backoff_cap: float = 30.0
     rate_limit_base: float = 5.0  # first wait after a 429; doubles per consecutive 429 of a request
     rate_limit_cap: float = 60.0  # waiting 60 s always cleared real 429s
-    limiter_recover_after: int = 5
+    detail_max_concurrency: int = 64  # the detail API's capacity is unknown and moves: the limiter finds it up to this
     breaker_threshold: int = 8
     breaker_cooldown: float = 60.0
     request_deadline: float = 120.0  # whole request, however slowly the body trickles in
@@ -152,8 +152,8 @@ class PncpClient:
         self.stats = ClientStats()
         self._rng = rng or random.Random()
         self._backoff = Backoff(c.backoff_base, c.backoff_cap)
-        self.limiters = {"consulta": AdaptiveLimiter(c.consulta_concurrency, recover_after=c.limiter_recover_after),
-                         "detail": AdaptiveLimiter(c.detail_concurrency, recover_after=c.limiter_recover_after)}
+        self.limiters = {"consulta": AdaptiveLimiter(c.consulta_concurrency, ceiling=c.consulta_concurrency),
+                         "detail": AdaptiveLimiter(c.detail_concurrency, ceiling=c.detail_max_concurrency)}
         self.breakers = {api: CircuitBreaker(c.breaker_threshold, c.breaker_cooldown) for api in ("consulta", "detail")}
         self._bases = {"consulta": c.consulta_url.rstrip("/"), "detail": c.detail_url.rstrip("/")}
         timeout = httpx.Timeout(c.read_timeout, connect=c.connect_timeout)
@@ -357,6 +357,8 @@ class PncpClient:
                 else:
                     if isinstance(e, BadPayload):
                         self.stats.bad_payloads += 1
+                    elif e.status is None or e.status >= 500:
+                        limiter.error()
                     breaker.failure(f"{e.cause} on {job.walk.path}")
                     if attempts >= self.config.max_attempts:
                         raise RetriesExhausted(ep.name, url, f"{e.cause}, still failing after {attempts} attempts") from e
@@ -376,6 +378,7 @@ class PncpClient:
                 kind = "timeout" if isinstance(e, httpx.TimeoutException) else "connection error"
                 if isinstance(e, httpx.TimeoutException):
                     self.stats.timeouts += 1
+                limiter.error()
                 detail = f"{type(e).__name__}: {e}" if "did not finish" in str(e) else type(e).__name__
                 cause = f"{kind} ({detail}) after {time.monotonic() - t0:.1f} s"
                 breaker.failure(f"{cause} on {job.walk.path}")
@@ -385,7 +388,7 @@ class PncpClient:
                 await asyncio.sleep(self._backoff.delay(attempts, self._rng))
                 continue
             breaker.success()
-            limiter.success()
+            limiter.success(elapsed)
             self.stats.bytes += len(body)
             self.stats.latencies.append(ex.elapsed_s)
             return ex

@@ -4,39 +4,74 @@ from __future__ import annotations
 
 import asyncio
 import random
+import statistics
 import time
+from collections import deque
 from dataclasses import dataclass
 
 
 class AdaptiveLimiter:
-    """At most ``limit`` requests in flight; the limit shrinks on 429 and grows back on success.
+    """Requests in flight for one API, found as the client runs (a gradient limiter, Vegas style).
 
-    One 429 lowers the limit by one (down to ``floor``). ``recover_after`` consecutive successes
-    raise it by one again (up to the configured maximum). A run of 429s (``pause_after`` in a
-    row) also pauses every new request for the current back-off, since the API is saying
-    "slow down" to the whole client.
+    The API's latency floor is measured, not assumed: the median latency of the first window, then
+    every ``probe_every`` windows one window runs at half the limit (where nothing queues if the
+    limit is near the capacity), and the floor is the median of the last ``probes`` such windows. So
+    a floor measured in a quiet hour does not hold forever, and latency taken while requests queue
+    never ratchets the limit up. After each window of ``max(window, limit)`` completions:
+
+    - its median latency within ``tolerance`` of the floor, and no error in it: the API has room;
+      the limit grows by ``growth`` (10%, at least one request);
+    - its median more than twice ``tolerance`` above the floor: requests are queueing; the limit
+      shrinks in proportion, to where the latency would be back within tolerance;
+    - between the two: the limit holds (the API is full, and this is its capacity).
+
+    A 429 lowers the limit by one at once, and a run of ``pause_after`` 429s pauses every new request
+    for the current back-off: the API says "slow down" to the whole client. A 5xx or a timeout in a
+    window shrinks the limit by ``error_cut`` at its end. The limit stays within ``floor`` and
+    ``ceiling``; a ceiling equal to the start (the consulta API's 6) keeps it a hard maximum.
     """
 
-    def __init__(self, limit: int, floor: int = 1, recover_after: int = 20, pause_after: int = 3):
+    def __init__(self, limit: int, floor: int = 1, ceiling: int | None = None, window: int = 40,
+                 tolerance: float = 0.25, growth: float = 0.1, error_cut: float = 0.8, pause_after: int = 3,
+                 probe_every: int = 20, probes: int = 5):
         if limit < 1:
             raise ValueError(f"concurrency limit must be >= 1, got {limit}")
-        self.max = limit
-        self.limit = limit
+        self.ceiling = max(limit, ceiling or limit)
+        self.limit = float(limit)
         self.floor = floor
-        self.recover_after = recover_after
+        self.window, self.tolerance, self.growth, self.error_cut = window, tolerance, growth, error_cut
         self.pause_after = pause_after
+        self.probe_every = probe_every
+        self._quiet: deque[float] = deque(maxlen=probes)  # medians of the windows the floor is taken from
+        self._windows = 0
+        self._probing: float | None = None  # the limit to return to after a probe window
+        self._skip = 0
         self.inflight = 0
         self.peak = 0
-        self._ok_streak = 0
+        self.latency_floor: float | None = None
+        self.completed = 0
+        self.changes = 0  # how many times the limit moved
+        self._samples: list[float] = []
+        self._errors = 0
         self._429_streak = 0
         self._paused_until = 0.0
+        self._started = time.monotonic()
         self._cond = asyncio.Condition()
+
+    @property
+    def max(self) -> int:
+        """The most requests that may ever be in flight (workers are sized on it)."""
+        return self.ceiling
+
+    @property
+    def current(self) -> int:
+        return max(self.floor, int(self.limit))
 
     async def __aenter__(self):
         async with self._cond:
             while True:
                 wait = self._paused_until - time.monotonic()
-                if wait <= 0 and self.inflight < self.limit:
+                if wait <= 0 and self.inflight < self.current:
                     break
                 try:
                     await asyncio.wait_for(self._cond.wait(), timeout=wait if wait > 0 else None)
@@ -51,19 +86,63 @@ class AdaptiveLimiter:
             self.inflight -= 1
             self._cond.notify_all()
 
-    def success(self) -> None:
+    def success(self, latency: float | None = None) -> None:
         self._429_streak = 0
-        self._ok_streak += 1
-        if self.limit < self.max and self._ok_streak >= self.recover_after:
-            self.limit += 1
-            self._ok_streak = 0
+        self.completed += 1
+        if self._skip > 0:  # requests sent before a probe began still carry the old queue
+            self._skip -= 1
+        elif latency is not None:
+            self._samples.append(latency)
+        if len(self._samples) >= max(self.window, self.current):
+            self._adjust()
+
+    def error(self) -> None:
+        """A 5xx, a timeout or a connection error: the API may be overloaded."""
+        self._errors += 1
 
     def rate_limited(self, pause: float) -> None:
-        self._ok_streak = 0
         self._429_streak += 1
-        self.limit = max(self.floor, self.limit - 1)
+        self._set(self.limit - 1)
         if self._429_streak >= self.pause_after:
             self._paused_until = max(self._paused_until, time.monotonic() + pause)
+
+    def _adjust(self) -> None:
+        samples, self._samples = sorted(self._samples), []
+        median = samples[len(samples) // 2]
+        errors, self._errors = self._errors, 0
+        self._windows += 1
+        if self._probing is not None or self.latency_floor is None:  # the floor as the API is now
+            self._quiet.append(median)
+            self.latency_floor = statistics.median(self._quiet)
+            if self._probing is not None:
+                self.limit, self._probing = self._probing, None
+                return
+        base = self.latency_floor
+        if self.probe_every and self._windows % self.probe_every == 0 and self.current > 2 * self.floor:
+            self._probing, self._skip = self.limit, self.current
+            self.limit = max(float(self.floor), self.limit / 2)
+            return
+        if errors:
+            self._set(self.limit * self.error_cut)
+        elif median <= base * (1 + self.tolerance):
+            self._set(self.limit + max(1.0, self.limit * self.growth))
+        elif median > base * (1 + 2 * self.tolerance):
+            self._set(self.limit * base * (1 + self.tolerance) / median)
+
+    def _set(self, value: float) -> None:
+        value = min(float(self.ceiling), max(float(self.floor), value))
+        if int(value) != int(self.limit):
+            self.changes += 1
+        self.limit = value
+
+    def figures(self) -> dict:
+        """What the limiter found: its limit now, the peak in flight, the latency floor, throughput."""
+        elapsed = time.monotonic() - self._started
+        return {"limit": self.current, "ceiling": self.ceiling, "peak_in_flight": self.peak,
+                "latency_floor_s": round(self.latency_floor, 4) if self.latency_floor is not None else None,
+                "completed": self.completed,
+                "throughput_rps": round(self.completed / elapsed, 3) if elapsed > 0 else None,
+                "limit_changes": self.changes}
 
 
 @dataclass
