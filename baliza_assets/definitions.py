@@ -20,7 +20,12 @@ CHECKS = dg.load_asset_checks_from_modules([raw_checks, details_checks, staging_
 
 PARTITIONED = [a.key for a in ASSETS if a.partitions_def is not None]
 
+# Every run executes its steps in the run's own process, one after another: a day's run has dozens of
+# steps, and a process per step would spend more time starting Python than most steps spend working.
+# The pools (one step at a time per PNCP API and for DuckDB) order the steps across runs, and inside a
+# step the client keeps each API as busy as it allows.
 defs = dg.Definitions(
+    executor=dg.in_process_executor,
     assets=ASSETS,
     asset_checks=CHECKS,
     schedules=daily_schedules(),

@@ -15,12 +15,6 @@ REBUILDS_AFTER_UPSTREAM = (dg.AutomationCondition.any_deps_updated().since_last_
                            & ~dg.AutomationCondition.any_deps_in_progress()
                            & ~dg.AutomationCondition.in_progress()).with_label("rebuild after upstream updates")
 
-# Runs the schedule and the sensors launch execute every step in the run's own process. The pools
-# (one step at a time per PNCP API and for DuckDB) serialize most steps across runs anyway, and a
-# process per step would add seconds of start-up to each of the dozens of steps a day's run has.
-# Runs launched from the UI keep Dagster's default (a process per step) unless the launchpad says otherwise.
-ONE_PROCESS = {"execution": {"config": {"in_process": {}}}}
-
 # Evaluates the conditions above (Dagster's own automation sensor is stopped by default).
 automation_sensor = dg.AutomationConditionSensorDefinition(
     "automation",

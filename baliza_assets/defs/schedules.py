@@ -12,7 +12,6 @@ import dagster as dg
 from dagster._utils.schedules import is_valid_cron_string
 
 from ..lib.capture import TARGETS
-from .automation import ONE_PROCESS
 
 HARVEST_CRON_ENV = "BALIZA_HARVEST_CRON"
 DEFAULT_HARVEST_CRON = "0 6 * * *"
@@ -75,7 +74,6 @@ def daily_schedule(work: DailyWork) -> dg.ScheduleDefinition:
             run_key=f"{work.name}:{day}",
             partition_key=day.isoformat(),
             asset_selection=keys,
-            run_config=ONE_PROCESS,
             tags={PRIORITY_TAG: str(work.priority), "baliza/trigger": work.name, "baliza/purpose": work.purpose},
         )
 

@@ -213,7 +213,11 @@ class Sandbox:
         if self._limited(api, cfg):
             await asyncio.sleep(cfg.fast_error_seconds)
             return self._record(api, Response(F.HTML_429, 429, media_type="text/html"), 0.0)
+        if cfg.shed_above is not None and self.inflight[api] >= cfg.shed_above:
+            await asyncio.sleep(cfg.fast_error_seconds)
+            return self._record(api, Response(F.HTML_503, 503, media_type="text/html"), 0.0)
         self.inflight[api] += 1
+        queued = max(1.0, self.inflight[api] / cfg.capacity) if cfg.capacity else 1.0
         self.stats.max_inflight[api] = max(self.stats.max_inflight[api], self.inflight[api])
         started = time.monotonic()
         try:
@@ -232,7 +236,7 @@ class Sandbox:
                     response = self._json(status, body)
                 except ApiError as e:
                     response = self._json(e.status, e.body, e.content_type)
-                delay = cfg.latency.draw(self._rng) - (time.monotonic() - started)
+                delay = cfg.latency.draw(self._rng) * queued - (time.monotonic() - started)
                 if delay > 0:
                     await asyncio.sleep(delay)
             return self._record(api, response, time.monotonic() - started)

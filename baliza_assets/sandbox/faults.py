@@ -55,6 +55,8 @@ class ApiFaults:
 
     latency: Latency = Latency()
     ceiling: int | None = None  # requests in flight beyond which the API answers the HTML 429
+    capacity: int | None = None  # requests served at the latency floor at once; beyond, they queue (latency grows)
+    shed_above: int | None = None  # requests in flight beyond which the load balancer answers the HTML 503
     rate_per_minute: int | None = None  # rolling-minute budget, then the HTML 429
     rates: dict = field(default_factory=dict)  # fault kind -> share of URLs hit
     repeats: int | None = 1  # attempts that fail per faulted URL; None = always
@@ -99,7 +101,8 @@ class Faults:
 
 
 REAL_CONSULTA_LATENCY = Latency(1.4, 3.5)  # 446 real calls, June 2026
-REAL_DETAIL_LATENCY = Latency(0.08, 0.11)  # 400 real /arquivos calls, June 2026
+REAL_DETAIL_LATENCY = Latency(7.5, 15.0)  # 8-9 s mean, p95 ~15 s: 114 real calls, September 2026 (API.md §8)
+DETAIL_CAPACITY = 24  # what the capacity profile's detail API serves at its floor; the client is not told
 
 PROFILES: dict[str, Faults] = {
     # Instant, perfect API.
@@ -132,6 +135,18 @@ PROFILES: dict[str, Faults] = {
         ),
     ),
 }
+
+
+# The real latencies with a capacity the client must find: the detail API serves DETAIL_CAPACITY
+# requests at its floor, queues beyond (latency grows with requests in flight) and sheds load with
+# 503s past twice that; the consulta API keeps its 6-in-flight ceiling.
+PROFILES["capacity"] = Faults(
+    consulta=ApiFaults(latency=REAL_CONSULTA_LATENCY, ceiling=6),
+    detail=ApiFaults(latency=REAL_DETAIL_LATENCY, capacity=DETAIL_CAPACITY, shed_above=2 * DETAIL_CAPACITY),
+)
+PROFILES["capacity_faulty"] = replace(PROFILES["capacity"], consulta=replace(
+    PROFILES["capacity"].consulta, rates={"429": 0.02, "503": 0.01, "500_json": 0.005}),
+    detail=replace(PROFILES["capacity"].detail, rates={"503": 0.01, "500_json": 0.005}))
 
 
 def profile(name: str, scale: float = 1.0) -> Faults:
