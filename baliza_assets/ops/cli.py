@@ -5,6 +5,7 @@
     baliza fetch-payload SHA256                   an archived PNCP payload, verbatim
     baliza query "SELECT ..." [--format csv]      read-only SQL against the warehouse
     baliza retry-failed --from D --to D           relaunch failed partitions as one backfill
+    baliza backfill-plan --from D --to D          requests per API and the expected duration of a backfill
     baliza backup DEST                            a consistent copy of DuckDB and a manifest of the lake
 
 Configuration comes from the same environment variables as the code location (README).
@@ -36,7 +37,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("doctor", help="check configuration and reachability")
     for name, text in (("verify", "report missing, failed and check-failing partitions"),
-                       ("retry-failed", "relaunch failed partitions through the webserver")):
+                       ("retry-failed", "relaunch failed partitions through the webserver"),
+                       ("backfill-plan", "what a backfill asks of PNCP, and how long it takes")):
         s = sub.add_parser(name, help=text)
         s.add_argument("--from", dest="first", type=_day, required=True)
         s.add_argument("--to", dest="last", type=_day, required=True)
@@ -70,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
             from . import retry
             with _instance() as instance:
                 return retry.run(instance, args.first, args.last, args.webserver, args.dry_run, out)
+        if args.command == "backfill-plan":
+            from . import plan
+            return plan.run(settings.lake(), args.first, args.last, out)
         if args.command == "fetch-payload":
             from . import payload
             out.flush()

@@ -202,6 +202,7 @@ class World:
         self._bodies = _LRU(8)
         self._views = _LRU(16)
         self._stub_index = _LRU(512)
+        self._itens = _LRU(4096)
 
     # ---- clock -------------------------------------------------------------------------
     def advance(self, delta: timedelta) -> datetime:
@@ -536,7 +537,13 @@ class World:
         return self._itens_versions(compra)[-1][1]
 
     def _itens_versions(self, compra: dict) -> list[tuple[Event | None, list[dict]]]:
-        """The itens as first published (event None), then after each amendment up to this version."""
+        """The itens as first published (event None), then after each amendment up to this version
+        (cached per version: every item's resultados request asks for them again)."""
+        version = (compra["numeroControlePNCP"], compra.get("dataAtualizacaoGlobal"))
+        with self._lock:
+            return self._itens.get_or(version, lambda: self._make_itens_versions(compra))
+
+    def _make_itens_versions(self, compra: dict) -> list[tuple[Event | None, list[dict]]]:
         key = compra["numeroControlePNCP"]
         rng = rng_for(self.seed, "itens", key)
         first = {**compra, "dataAtualizacao": compra.get("dataInclusao")}

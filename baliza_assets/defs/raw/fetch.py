@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta, timezone
 
@@ -55,9 +56,15 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
     days = window_days(context.partition_time_window)
     totals = Harvested()
 
+    started = time.monotonic()
+
     async def run() -> None:
         async with client:
-            for day in days:
+            for done, day in enumerate(days):
+                if len(days) > 1:  # a range run (a backfill): how far it is, and when it should end
+                    elapsed = time.monotonic() - started
+                    eta = (f", ETA {timedelta(seconds=round(elapsed / done * (len(days) - done)))}" if done else "")
+                    context.log.info(f"{table}: {done}/{len(days)} days done{eta}")
                 known = _known(lake, table, day, context.log)
                 walks, extra = await plan(client, day)
 
@@ -92,6 +99,7 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
                          f"{f['ceiling']}), latency floor {f['latency_floor_s']} s, {f['throughput_rps']} requests/s")
     context.add_output_metadata({
         "days": len(days),
+        "seconds": round(time.monotonic() - started, 1),
         "purpose": purpose,
         "requests_by_purpose": dg.MetadataValue.json({purpose: totals.fetched}),
         "requests": int(summary["requests"].sum()),
