@@ -16,8 +16,8 @@ def _run(limiter: AdaptiveLimiter, capacity: int, floor_s: float, rounds: int, s
     seen = []
     for _ in range(rounds):
         n = limiter.current
-        for _ in range(n):
-            if shed_above is not None and n > shed_above:
+        for i in range(n):
+            if shed_above is not None and i >= shed_above:  # the load balancer sheds what is over
                 limiter.error()
                 continue
             limiter.success(floor_s * max(1.0, n / capacity) * rng.lognormvariate(0, sigma))
@@ -53,6 +53,8 @@ def test_a_hard_ceiling_is_never_passed_and_errors_cut_the_limit():
     assert max(seen) == 6 and consulta.peak == 0  # peak counts requests actually in flight (none here)
     detail = AdaptiveLimiter(8, ceiling=64)
     seen = _run(detail, capacity=50, floor_s=1.0, rounds=300, shed_above=30)
-    assert max(seen[-100:]) <= 34, "shedding (5xx) above 30 in flight keeps the limit near 30"
+    settled = seen[-100:]
+    assert 20 <= statistics.median(settled) <= 33 and max(settled) <= 40, \
+        "shedding (5xx) above 30 in flight keeps the limit near 30"
     consulta.rate_limited(0.0)
     assert consulta.current == 5

@@ -35,7 +35,8 @@ class PncpResource(dg.ConfigurableResource):
     consulta_url: str = REAL_CONSULTA
     detail_url: str = REAL_DETAIL
     consulta_concurrency: int = 6
-    detail_concurrency: int = 8
+    detail_concurrency: int = 8  # where the detail API's adaptive limit starts...
+    detail_max_concurrency: int = 64  # ...and the most it may grow to (its capacity is found, not known)
     read_timeout: float = 60.0
     max_attempts: int = 6
     time_scale: float = 1.0  # multiplies every wait and timeout (for a sandbox with scaled latency)
@@ -46,6 +47,7 @@ class PncpResource(dg.ConfigurableResource):
             detail_url=self.detail_url,
             consulta_concurrency=self.consulta_concurrency,
             detail_concurrency=self.detail_concurrency,
+            detail_max_concurrency=max(self.detail_concurrency, self.detail_max_concurrency),
             read_timeout=self.read_timeout,
             max_attempts=self.max_attempts,
         ).scaled(self.time_scale)
@@ -102,6 +104,7 @@ def pncp_from_env() -> PncpResource:
         detail_url=_env("PNCP_DETAIL_URL", REAL_DETAIL),
         consulta_concurrency=budgeted(env("PNCP_CONSULTA_CONCURRENCY", "6"), env("BALIZA_CONSULTA_SHARE", "1")),
         detail_concurrency=budgeted(env("PNCP_DETAIL_CONCURRENCY", "8"), env("BALIZA_DETAIL_SHARE", "1")),
+        detail_max_concurrency=budgeted(env("PNCP_DETAIL_MAX_CONCURRENCY", "64"), env("BALIZA_DETAIL_SHARE", "1")),
         read_timeout=float(os.environ.get("PNCP_READ_TIMEOUT", "60")),
         time_scale=float(os.environ.get("PNCP_TIME_SCALE", "1")),
     )

@@ -20,7 +20,8 @@ class AdaptiveLimiter:
     never ratchets the limit up. After each window of ``max(window, limit)`` completions:
 
     - its median latency within ``tolerance`` of the floor, and no error in it: the API has room;
-      the limit grows by ``growth`` (10%, at least one request);
+      the limit grows by ``growth`` (10%, at least one request), by half until the first window
+      that does not have room (a slow start that reaches the capacity in a few windows);
     - its median more than twice ``tolerance`` above the floor: requests are queueing; the limit
       shrinks in proportion, to where the latency would be back within tolerance;
     - between the two: the limit holds (the API is full, and this is its capacity).
@@ -46,6 +47,7 @@ class AdaptiveLimiter:
         self._windows = 0
         self._probing: float | None = None  # the limit to return to after a probe window
         self._skip = 0
+        self._slow_start = True
         self.inflight = 0
         self.peak = 0
         self.latency_floor: float | None = None
@@ -99,6 +101,8 @@ class AdaptiveLimiter:
     def error(self) -> None:
         """A 5xx, a timeout or a connection error: the API may be overloaded."""
         self._errors += 1
+        if len(self._samples) + self._errors >= max(self.window, self.current):
+            self._adjust()
 
     def rate_limited(self, pause: float) -> None:
         self._429_streak += 1
@@ -108,8 +112,12 @@ class AdaptiveLimiter:
 
     def _adjust(self) -> None:
         samples, self._samples = sorted(self._samples), []
-        median = samples[len(samples) // 2]
         errors, self._errors = self._errors, 0
+        if not samples:  # nothing but errors
+            self._slow_start = False
+            self._set(self.limit * self.error_cut)
+            return
+        median = samples[len(samples) // 2]
         self._windows += 1
         if self._probing is not None or self.latency_floor is None:  # the floor as the API is now
             self._quiet.append(median)
@@ -123,11 +131,14 @@ class AdaptiveLimiter:
             self.limit = max(float(self.floor), self.limit / 2)
             return
         if errors:
+            self._slow_start = False
             self._set(self.limit * self.error_cut)
         elif median <= base * (1 + self.tolerance):
-            self._set(self.limit + max(1.0, self.limit * self.growth))
-        elif median > base * (1 + 2 * self.tolerance):
-            self._set(self.limit * base * (1 + self.tolerance) / median)
+            self._set(self.limit + max(1.0, self.limit * (0.5 if self._slow_start else self.growth)))
+        else:
+            self._slow_start = False
+            if median > base * (1 + 2 * self.tolerance):
+                self._set(self.limit * base * (1 + self.tolerance) / median)
 
     def _set(self, value: float) -> None:
         value = min(float(self.ceiling), max(float(self.floor), value))
