@@ -32,7 +32,7 @@ PUBLISHED_WEEKDAY = {"consulta": 144 + 17 + 5, "detail": 6_500 * 2 + 6_500 * 7 *
 QUIET_FACTOR = 0.2  # weekends and holidays publish about a fifth of a weekday
 DEFAULT_RPS = {"consulta": 6 / 1.4, "detail": 8 / 8.5}
 # The daily work's share of each API (bench/steady_state.py on the realistic sandbox).
-DAILY_SHARE = {"consulta": 0.011, "detail": 0.6}
+DAILY_SHARE = {"consulta": 0.011, "detail": 0.58}
 MIN_MEASURED = 50  # a day-table with fewer requests says little about throughput
 
 

@@ -232,7 +232,8 @@ class Sandbox:
                 response = Response(status_code=204)
             else:
                 try:
-                    status, body = fn(request)
+                    # in a worker thread: building a big compra must not stall every other request
+                    status, body = await asyncio.to_thread(fn, request) if api == "detail" else fn(request)
                     response = self._json(status, body)
                 except ApiError as e:
                     response = self._json(e.status, e.body, e.content_type)

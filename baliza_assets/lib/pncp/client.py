@@ -163,7 +163,7 @@ class PncpClient:
                 headers={"User-Agent": c.user_agent, "Accept": "application/json"},
                 limits=httpx.Limits(max_connections=limit + 4, max_keepalive_connections=limit + 4),
             )
-            for api, limit in (("consulta", c.consulta_concurrency), ("detail", c.detail_concurrency))
+            for api, limit in ((api, lim.max) for api, lim in self.limiters.items())  # as many as the limit may grow to
         }
 
     async def __aenter__(self) -> "PncpClient":
@@ -340,8 +340,9 @@ class PncpClient:
             t0 = time.monotonic()
             try:
                 async with limiter:
+                    sent = time.monotonic()  # the API's latency, not the wait for a slot
                     response, body = await self._get(api, ep, url)
-                elapsed = time.monotonic() - t0
+                elapsed = time.monotonic() - sent
                 self.stats.responses_by_status[response.status_code] = self.stats.responses_by_status.get(response.status_code, 0) + 1
                 ex = self._accept(job, url, response, body, started_at, elapsed, attempts)
             except TransientError as e:

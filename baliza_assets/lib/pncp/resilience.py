@@ -48,6 +48,7 @@ class AdaptiveLimiter:
         self._probing: float | None = None  # the limit to return to after a probe window
         self._skip = 0
         self._slow_start = True
+        self._since_cut = 0
         self.inflight = 0
         self.peak = 0
         self.latency_floor: float | None = None
@@ -91,6 +92,7 @@ class AdaptiveLimiter:
     def success(self, latency: float | None = None) -> None:
         self._429_streak = 0
         self.completed += 1
+        self._since_cut += 1
         if self._skip > 0:  # requests sent before a probe began still carry the old queue
             self._skip -= 1
         elif latency is not None:
@@ -99,8 +101,14 @@ class AdaptiveLimiter:
             self._adjust()
 
     def error(self) -> None:
-        """A 5xx, a timeout or a connection error: the API may be overloaded."""
+        """A 5xx, a timeout or a connection error: the API may be overloaded. The limit is cut at once,
+        at most once per limit's worth of completions (the requests already sent fail together)."""
         self._errors += 1
+        self._slow_start = False
+        if self._since_cut >= self.current:
+            self._since_cut = 0
+            self._set(self.limit * self.error_cut)
+            self._skip = self.current
         if len(self._samples) + self._errors >= max(self.window, self.current):
             self._adjust()
 
@@ -131,10 +139,13 @@ class AdaptiveLimiter:
             self.limit = max(float(self.floor), self.limit / 2)
             return
         if errors:
-            self._slow_start = False
-            self._set(self.limit * self.error_cut)
-        elif median <= base * (1 + self.tolerance):
-            self._set(self.limit + max(1.0, self.limit * (0.5 if self._slow_start else self.growth)))
+            return  # cut already, as they came
+        fast = self._slow_start and median <= base * (1 + self.tolerance / 2)
+        if median <= base * (1 + self.tolerance):
+            before = self.current
+            self._set(self.limit + max(1.0, self.limit * (0.5 if fast else self.growth)))
+            self._skip = before  # the next completions were sent at the old limit: they say nothing new
+            self._slow_start = fast
         else:
             self._slow_start = False
             if median > base * (1 + 2 * self.tolerance):
