@@ -58,15 +58,21 @@ def _completeness_check(kind: str):
                     failures.append(f"{day}: {got.empty} of {got.compras} compras answered no arquivos (204), "
                                     f"{got.empty_share:.1%} against a trailing rate of {rate:.1%} "
                                     f"({history} earlier days; at most {limit:.0f} expected)")
-        if examples:
-            meta["missing_compras"] = dg.MetadataValue.md(markdown(pl.DataFrame(
-                {"compra": list(examples), "why": list(examples.values())})))
-        if failures:
-            context.log.error(f"{table}: " + "; ".join(failures))
-        return dg.AssetCheckResult(passed=not failures, severity=dg.AssetCheckSeverity.ERROR,
-                                   description="; ".join(failures) or f"every compra has its {kind}", metadata=meta)
+        return _result(context, table, failures, meta, "compra", examples, f"every compra has its {kind}")
 
     return _check
+
+
+def _result(context, table: str, failures: list[str], meta: dict, what: str, examples: dict,
+            ok: str) -> dg.AssetCheckResult:
+    """The check's verdict: the failures logged and described, the missing examples as a table."""
+    if examples:
+        meta[f"missing_{what}s"] = dg.MetadataValue.md(markdown(pl.DataFrame(
+            {what: list(examples), "why": list(examples.values())})))
+    if failures:
+        context.log.error(f"{table}: " + "; ".join(failures))
+    return dg.AssetCheckResult(passed=not failures, severity=dg.AssetCheckSeverity.ERROR,
+                               description="; ".join(failures) or ok, metadata=meta)
 
 
 def _trailing_empty_rate(store, table: str, day, config: CompletenessConfig) -> tuple[float, int]:
@@ -118,14 +124,7 @@ def _results_check(table: str, itens_table: str):
             if empty:
                 context.log.warning(f"{table} {day}: {len(empty)} items say temResultado but their resultados answered "
                                     f"204, e.g. {empty[:3]}")
-        if examples:
-            meta["missing_items"] = dg.MetadataValue.md(markdown(pl.DataFrame(
-                {"item": list(examples), "why": list(examples.values())})))
-        if failures:
-            context.log.error(f"{table}: " + "; ".join(failures))
-        return dg.AssetCheckResult(passed=not failures, severity=dg.AssetCheckSeverity.ERROR,
-                                   description="; ".join(failures) or "every item with a result has its resultados",
-                                   metadata=meta)
+        return _result(context, table, failures, meta, "item", examples, "every item with a result has its resultados")
 
     return _check
 
