@@ -58,3 +58,20 @@ def test_a_hard_ceiling_is_never_passed_and_errors_cut_the_limit():
         "shedding (5xx) above 30 in flight keeps the limit near 30"
     consulta.rate_limited(0.0)
     assert consulta.current == 5
+
+
+def test_sporadic_errors_are_noise_not_overload():
+    """PNCP fails a few requests for reasons of its own (a slow query, one bad node): 2% of requests
+    failing at random must not hold the limit down."""
+    limiter = AdaptiveLimiter(8, ceiling=64)
+    rng = random.Random(3)
+    seen = []
+    for _ in range(600):
+        n = limiter.current
+        for _ in range(n):
+            if rng.random() < 0.02:
+                limiter.error()
+            else:
+                limiter.success(1.0 * max(1.0, n / 24) * rng.lognormvariate(0, 0.3))
+        seen.append(n)
+    assert share(seen[-300:], 24) >= 0.9, seen[-40:]

@@ -1,6 +1,6 @@
 """Throughput at the API's physical limit: fixed concurrency against the adaptive limiter.
 
-    python bench/throughput.py [--compras 1500] [--days 4] [--latency-scale 0.05]
+    python bench/throughput.py [--compras 1500] [--days 4] [--latency-scale 0.1]
 
 A sandbox (its own process, the `capacity` fault profile) serves a realistic-volume world with the
 real latencies scaled down. Its detail API serves DETAIL_CAPACITY requests at once at its latency
@@ -137,7 +137,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--compras", type=int, default=1500)
     parser.add_argument("--days", type=int, default=4, help="days of contratações listings on the consulta API")
-    parser.add_argument("--latency-scale", type=float, default=0.05)
+    parser.add_argument("--latency-scale", type=float, default=0.1)
     args = parser.parse_args()
 
     from baliza_assets.lib.pncp import CompraRef

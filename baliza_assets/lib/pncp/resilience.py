@@ -27,14 +27,14 @@ class AdaptiveLimiter:
     - between the two: the limit holds (the API is full, and this is its capacity).
 
     A 429 lowers the limit by one at once, and a run of ``pause_after`` 429s pauses every new request
-    for the current back-off: the API says "slow down" to the whole client. A 5xx or a timeout in a
-    window shrinks the limit by ``error_cut`` at its end. The limit stays within ``floor`` and
+    for the current back-off: the API says "slow down" to the whole client. A burst of 5xx or
+    timeouts (see :meth:`error`) cuts the limit by ``error_cut``; a sporadic one changes nothing. The limit stays within ``floor`` and
     ``ceiling``; a ceiling equal to the start (the consulta API's 6) keeps it a hard maximum.
     """
 
     def __init__(self, limit: int, floor: int = 1, ceiling: int | None = None, window: int = 40,
                  tolerance: float = 0.25, growth: float = 0.1, error_cut: float = 0.8, pause_after: int = 3,
-                 probe_every: int = 20, probes: int = 5):
+                 probe_every: int = 20, probes: int = 5, burst: float = 0.1):
         if limit < 1:
             raise ValueError(f"concurrency limit must be >= 1, got {limit}")
         self.ceiling = max(limit, ceiling or limit)
@@ -43,6 +43,7 @@ class AdaptiveLimiter:
         self.window, self.tolerance, self.growth, self.error_cut = window, tolerance, growth, error_cut
         self.pause_after = pause_after
         self.probe_every = probe_every
+        self.burst = burst
         self._quiet: deque[float] = deque(maxlen=probes)  # medians of the windows the floor is taken from
         self._windows = 0
         self._probing: float | None = None  # the limit to return to after a probe window
@@ -101,9 +102,15 @@ class AdaptiveLimiter:
             self._adjust()
 
     def error(self) -> None:
-        """A 5xx, a timeout or a connection error: the API may be overloaded. The limit is cut at once,
-        at most once per limit's worth of completions (the requests already sent fail together)."""
+        """A 5xx, a timeout or a connection error. A few are PNCP's usual noise (a failing query, one
+        bad node) and are retried; a burst of them (``burst`` of the window, at least three) means the
+        API is overloaded: the limit is cut at once, at most once per limit's worth of completions
+        (the requests already sent fail together)."""
         self._errors += 1
+        if self._errors < max(3, self.burst * self.current):
+            if len(self._samples) + self._errors >= max(self.window, self.current):
+                self._adjust()
+            return
         self._slow_start = False
         if self._since_cut >= self.current:
             self._since_cut = 0
@@ -138,8 +145,8 @@ class AdaptiveLimiter:
             self._probing, self._skip = self.limit, self.current
             self.limit = max(float(self.floor), self.limit / 2)
             return
-        if errors:
-            return  # cut already, as they came
+        if errors >= max(3, self.burst * len(samples)):
+            return  # an overloaded window: cut already, as the errors came
         fast = self._slow_start and median <= base * (1 + self.tolerance / 2)
         if median <= base * (1 + self.tolerance):
             before = self.current
