@@ -43,7 +43,8 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
     assert sorted(k for k in keys if not k.startswith("archive/cdc/")) == [
         f"archive/{t}/date={DAY}/part-0.parquet"
         for t in ("meta/schema_versions", "raw/arquivos", "raw/arquivos_updated", "raw/atas", "raw/atualizacoes",
-                  "raw/contratacoes", "raw/contratos", "raw/itens", "raw/itens_updated", "raw/sweeps")]
+                  "raw/contratacoes", "raw/contratos", "raw/itens", "raw/itens_updated", "raw/resultados",
+                  "raw/resultados_updated", "raw/sweeps")]
     assert not (tmp_path / "lake").exists(), "nothing may go to local disk when the lake is on S3"
     assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
 
@@ -54,8 +55,8 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
         sha = con.execute("SELECT payload_sha256 FROM raw.api_requests WHERE endpoint = 'itens' LIMIT 1").fetchone()[0]
         text = con.execute("SELECT raw.payload(?)", [sha]).fetchone()[0]
     assert n == sum(lake.read(f"raw/{t}", DAY).height
-                    for t in ("itens", "arquivos", "atas", "contratacoes", "contratos", "atualizacoes", "itens_updated",
-                              "arquivos_updated", "sweeps"))
+                    for t in ("itens", "arquivos", "resultados", "atas", "contratacoes", "contratos", "atualizacoes",
+                              "itens_updated", "arquivos_updated", "resultados_updated", "sweeps"))
     assert 200 in statuses and text.startswith("[")
 
 
