@@ -142,7 +142,8 @@ def main() -> int:
 
     from baliza_assets.lib.pncp import CompraRef
     from baliza_assets.lib.pncp.errors import InvalidValue
-    from baliza_assets.ops.plan import PUBLISHED_WEEKDAY, QUIET_FACTOR
+    from baliza_assets.lib.lake import Lake
+    from baliza_assets.ops.plan import plan
     from baliza_assets.sandbox.world import PROFILES, World
     from bench.steady_state import free_port
 
@@ -174,14 +175,12 @@ def main() -> int:
             proc.kill()
     print(f"(sandbox capacity: detail {capacity['detail']:.1f}/s, consulta {capacity['consulta']:.1f}/s "
           f"at latency x{args.latency_scale})")
-    # The whole history at the sandbox's capacity, unscaled: the requests a history backfill makes.
-    weekday = {api: PUBLISHED_WEEKDAY[api] for api in PUBLISHED_WEEKDAY}
-    per_day = {api: weekday[api] * (5 + 2 * QUIET_FACTOR) / 7 for api in weekday}
-    real = {api: capacity[api] * args.latency_scale for api in capacity}
+    # The whole history at the sandbox's capacity, unscaled: the requests `baliza backfill-plan` expects.
+    history = plan(Lake(tempfile.mkdtemp(prefix="baliza-empty-")), DAY - timedelta(days=HISTORY_DAYS - 1), DAY)
     for api in ("detail", "consulta"):
-        days = per_day[api] * HISTORY_DAYS / real[api] / 86_400
-        print(f"history ({HISTORY_DAYS:,} days) on the {api} API at its capacity ({real[api]:.2f}/s unscaled): "
-              f"{days:,.0f} days of fetching")
+        real = capacity[api] * args.latency_scale
+        print(f"history ({HISTORY_DAYS:,} days) on the {api} API at its capacity ({real:.2f}/s unscaled): "
+              f"{history.requests[api] / real / 86_400:,.0f} days of fetching")
     print(f"quick-start day, every asset in process: {quickstart_day():.0f} s", flush=True)
     best = results[("capacity_faulty", True)]
     lost = sum(r[api]["lost"] + r[api]["duplicated"] for r in results.values() for api in r)

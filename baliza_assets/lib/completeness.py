@@ -61,6 +61,30 @@ def details(compras: list[str], archived: pl.DataFrame, kind: str) -> DetailComp
     return out
 
 
+@dataclass
+class ResultCompleteness:
+    expected: int  # items that say they have a result
+    requests: int
+    missing: dict[tuple, str] = field(default_factory=dict)  # (compra, item) -> why
+    empty: list[tuple] = field(default_factory=list)  # items with a result whose answer was 204
+    unasked: list[tuple] = field(default_factory=list)  # requests for items that do not say they have one
+
+
+def results(expected: set[tuple[str, int]], archived: pl.DataFrame) -> ResultCompleteness:
+    """``expected``: (compra, numeroItem) of the items with ``temResultado``; ``archived``: the day's
+    resultados requests (context, http_status)."""
+    answers = {}
+    for ctx, status in archived.select("context", "http_status").iter_rows():
+        c = json.loads(ctx)
+        answers[(c.get("compra"), c.get("item"))] = status
+    out = ResultCompleteness(len(expected), len(answers))
+    out.missing = {k: "not requested" for k in expected - answers.keys()}
+    out.missing |= {k: "HTTP 404 (not registered)" for k, s in answers.items() if k in expected and s == 404}
+    out.empty = sorted(k for k, s in answers.items() if k in expected and s == 204)
+    out.unasked = sorted(answers.keys() - expected)
+    return out
+
+
 def empty_threshold(compras: int, trailing_rate: float, z: float) -> float:
     """The largest count of empty answers a day of ``compras`` plausibly has at ``trailing_rate``."""
     expected = compras * trailing_rate

@@ -2,12 +2,14 @@
 their items that has one, and all of these again for every earlier compra the update feed of the day
 reports as changed, archived as raw requests."""
 
+from collections.abc import Callable
+
 import dagster as dg
 
 from ...lib import archive
 from ...lib.pncp import CompraRef
-from ...lib.pncp.refs import positive
 from ...lib.pncp.errors import InvalidValue
+from ...lib.pncp.refs import positive
 from ..io_managers import DayFrames
 from ..partitions import FRESHNESS
 from ..raw.assets import RAW
@@ -72,19 +74,18 @@ raw_arquivos = _detail_asset("arquivos", """Arquivos (documents) of every compra
     `/arquivos`), one row per HTTP request, payload verbatim.""")
 
 
-def _results_asset(key: str, itens_key: str, purpose: str, doc: str):
+def _results_asset(key: str, itens_key: str, purpose: Callable[[dg.AssetExecutionContext], str], doc: str):
     @dg.asset(key=["raw", key], description=doc, **{**DETAILS, "ins": {"itens": dg.AssetIn(key=["raw", itens_key])}})
     def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource, itens: DayFrames) -> DayFrames:
         async def plan(client, day):
             return client.result_walks(items_with_results(itens.parts[day].collect(), day, context.log)), []
 
-        return fetch_days(context, pncp.client(), lake.lake(), plan,
-                          purpose_of(context, purpose) if purpose == "details" else purpose)
+        return fetch_days(context, pncp.client(), lake.lake(), plan, purpose(context))
 
     return _asset
 
 
-raw_resultados = _results_asset("resultados", "itens", "details", """Resultados (who won each item, at what
+raw_resultados = _results_asset("resultados", "itens", lambda c: purpose_of(c, "details"), """Resultados (who won each item, at what
     homologated price) of every item of the compras published that day whose itens say `temResultado`:
     detail API `/itens/{n}/resultados`, one request per such item (PNCP has no per-compra aggregate;
     an item without a result always answers 204, so it is never asked). One row per HTTP request,
@@ -110,7 +111,7 @@ def _targeted_asset(kind: str):
 
 raw_itens_updated = _targeted_asset("itens")
 raw_arquivos_updated = _targeted_asset("arquivos")
-raw_resultados_updated = _results_asset("resultados_updated", "itens_updated", "targeted_details", """Resultados
+raw_resultados_updated = _results_asset("resultados_updated", "itens_updated", lambda c: "targeted_details", """Resultados
     fetched again for the earlier compras the day's update feed reports as changed: one request per item
     of `raw/itens_updated` that says `temResultado`. A result that arrived with a later homologation,
     a cancelled or re-homologated one, shows up here. Partition = update date; its records are versions

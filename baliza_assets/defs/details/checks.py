@@ -1,8 +1,6 @@
 """Completeness of the details: did every compra of the day get its itens and arquivos, and every item
 that says it has a result its resultados?"""
 
-import json
-
 import dagster as dg
 import polars as pl
 
@@ -103,27 +101,21 @@ def _results_check(table: str, itens_table: str):
             itens = store.scan(itens_table, [day]).collect() if store.exists(itens_table, day) else None
             expected = ({(r.numero_controle, n) for r, n in items_with_results(itens, day, context.log)}
                         if itens is not None else set())
-            answers: dict[tuple, int] = {}
-            if store.exists(table, day):
-                for ctx, status in store.scan(table, [day]).select("context", "http_status").collect().iter_rows():
-                    c = json.loads(ctx)
-                    answers[(c.get("compra"), c.get("item"))] = status
-            missing = {k: "not requested" for k in expected - answers.keys()}
-            missing |= {k: "HTTP 404 (not registered)" for k, s in answers.items() if k in expected and s == 404}
-            empty = sorted(k for k, s in answers.items() if k in expected and s == 204)
-            unasked = sorted(answers.keys() - expected)
-            meta.update({"items_with_result": len(expected), "requests": len(answers), "missing": len(missing),
-                         "empty_204": len(empty), "not_expected": len(unasked)})
-            if len(missing) > max(config.tolerated_missing, config.max_missing_share * len(expected)):
-                failures.append(f"{day}: {len(missing)} of {len(expected)} items with a result have no resultados "
+            archived = (store.scan(table, [day]).select("context", "http_status").collect()
+                        if store.exists(table, day) else pl.DataFrame(schema={"context": pl.String, "http_status": pl.Int32}))
+            got = C.results(expected, archived)
+            meta.update({"items_with_result": got.expected, "requests": got.requests, "missing": len(got.missing),
+                         "empty_204": len(got.empty), "not_expected": len(got.unasked)})
+            if len(got.missing) > max(config.tolerated_missing, config.max_missing_share * got.expected):
+                failures.append(f"{day}: {len(got.missing)} of {got.expected} items with a result have no resultados "
                                 f"request answered (over {config.max_missing_share:.0%})")
-                examples.update({f"{c} item {n}": why for (c, n), why in list(missing.items())[:20]})
-            if unasked:
-                failures.append(f"{day}: {len(unasked)} resultados requests for items {itens_table} does not list with "
-                                f"a result, e.g. {unasked[:3]}")
-            if empty:
-                context.log.warning(f"{table} {day}: {len(empty)} items say temResultado but their resultados answered "
-                                    f"204, e.g. {empty[:3]}")
+                examples.update({f"{c} item {n}": why for (c, n), why in list(got.missing.items())[:20]})
+            if got.unasked:
+                failures.append(f"{day}: {len(got.unasked)} resultados requests for items {itens_table} does not list "
+                                f"with a result, e.g. {got.unasked[:3]}")
+            if got.empty:
+                context.log.warning(f"{table} {day}: {len(got.empty)} items say temResultado but their resultados "
+                                    f"answered 204, e.g. {got.empty[:3]}")
         return _result(context, table, failures, meta, "item", examples, "every item with a result has its resultados")
 
     return _check

@@ -22,9 +22,9 @@ def _table_metadata(con, table: str) -> dict:
           backfill_policy=RANGE_IN_ONE_RUN, **MARTS)
 def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Daily spend: per publication day x UF (of the buying unit) x modalidade x esfera (F federal,
-    E estadual, M municipal, D distrital) x sending platform (usuarioNome, '?' when absent): number of contratações, the sum of their estimated values
-    (valorTotalEstimado), the sum of their homologated values (valorTotalHomologado) and how many
-    have a homologated value. UF '??' and esfera '?' mark records that did not say."""
+    E estadual, M municipal, D distrital) x sending platform (usuarioNome, '?' when absent): number of
+    contratações, the sum of their estimated values (valorTotalEstimado), the sum of their homologated
+    values (valorTotalHomologado) and how many have a homologated value. UF '??' and esfera '?' mark records that did not say."""
     days = window_days(context.partition_time_window)
     with warehouse.connect() as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS marts")
@@ -43,8 +43,8 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 
 
 def _full_mart(name: str, query: str, deps: list[str], doc: str):
-    """``deps``: CDC entities (``itens``) or other marts (``marts/price_evidence``) the query reads."""
-    @dg.asset(key=["marts", name], deps=[d.split("/") if "/" in d else ["cdc", d] for d in deps], description=doc,
+    """``deps``: the tables the query reads, as asset keys (``cdc/itens``, ``marts/price_evidence``)."""
+    @dg.asset(key=["marts", name], deps=[d.split("/") for d in deps], description=doc,
               automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS)
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -55,7 +55,8 @@ def _full_mart(name: str, query: str, deps: list[str], doc: str):
     return _asset
 
 
-price_evidence = _full_mart("price_evidence", sql.PRICE_EVIDENCE, ["resultados", "itens", "contratacoes"], """
+price_evidence = _full_mart("price_evidence", sql.PRICE_EVIDENCE,
+                            ["cdc/resultados", "cdc/itens", "cdc/contratacoes"], """
     Price evidence, the table a price researcher cites (pesquisa de preços, Lei 14.133 art. 23): one row
     per homologated item result in force (situação 1 Informado; cancelled results are left out and kept in
     cdc.resultados_history). Per row: the item (description, catmat/catser catalog code, unit), the
@@ -69,7 +70,7 @@ price_evidence = _full_mart("price_evidence", sql.PRICE_EVIDENCE, ["resultados",
     `baliza fetch-payload` returns verbatim).""")
 
 item_price_references = _full_mart("item_price_references", sql.ITEM_PRICE_REFERENCES,
-                                   ["marts/price_evidence", "itens", "contratacoes"], """
+                                   ["marts/price_evidence", "cdc/itens", "cdc/contratacoes"], """
     Item price references on homologated prices: per catalog item code (catalogoCodigoItem) x unit of
     measure (upper-cased, trimmed) x UF of the buying unit, and nationally (uf = 'BR'), over every result
     in force of marts.price_evidence with a positive unit price: number of results, median, p10 and p90,
@@ -78,12 +79,12 @@ item_price_references = _full_mart("item_price_references", sql.ITEM_PRICE_REFER
     (resultados_outliers) and `outlier` when any is. Beside them, never mixed in: the estimated prices
     (valorUnitarioEstimado) of the same catalog item x unit, their count, median, p10 and p90.""")
 
-supplier_profiles = _full_mart("supplier_profiles", sql.SUPPLIER_PROFILES, ["contratos"], """
+supplier_profiles = _full_mart("supplier_profiles", sql.SUPPLIER_PROFILES, ["cdc/contratos"], """
     Supplier profiles from contratos (current version of each contract): per supplier id (niFornecedor,
     CNPJ or CPF): latest name and person type, number of contracts, total contract value (valorGlobal),
     distinct buyers (órgão CNPJ), distinct UFs, first and last signature date.""")
 
-buyer_profiles = _full_mart("buyer_profiles", sql.BUYER_PROFILES, ["contratacoes", "contratos"], """
+buyer_profiles = _full_mart("buyer_profiles", sql.BUYER_PROFILES, ["cdc/contratacoes", "cdc/contratos"], """
     Buyer profiles: per órgão CNPJ, from contratações (current version of each): latest name, esfera and
     UF, number of contratações, estimated and homologated totals, direct contracting (modalidade 8
     Dispensa and 9 Inexigibilidade) as a count, a share of the count and a share of the estimated

@@ -1,6 +1,8 @@
 """The marts as DuckDB SQL: the daily one over the staging day, the others over the current state of
 each record (`cdc.<entity>_current`: its latest version from every listing, feed and sweep)."""
 
+from ...lib.pncp.client import REAL_DETAIL
+
 DIRECT_CONTRACTING = (8, 9)  # modalidade 8 = Dispensa, 9 = Inexigibilidade
 
 DAILY_SPEND = """
@@ -63,7 +65,7 @@ SELECT r.numero_controle_pncp_compra,
        c.usuario_nome AS plataforma,
        'https://pncp.gov.br/app/editais/' || c.orgao_cnpj || '/' || CAST(c.ano_compra AS VARCHAR) || '/'
            || CAST(c.sequencial_compra AS VARCHAR) AS link_pncp,
-       'https://pncp.gov.br/api/pncp/v1/orgaos/' || c.orgao_cnpj || '/compras/' || CAST(c.ano_compra AS VARCHAR) || '/'
+       '{REAL_DETAIL}/v1/orgaos/' || c.orgao_cnpj || '/compras/' || CAST(c.ano_compra AS VARCHAR) || '/'
            || CAST(c.sequencial_compra AS VARCHAR) || '/itens/' || CAST(r.numero_item AS VARCHAR) || '/resultados'
            AS fonte_api,
        r.payload_sha256,

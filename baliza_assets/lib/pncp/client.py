@@ -161,9 +161,10 @@ class PncpClient:
             api: httpx.AsyncClient(
                 transport=transport, timeout=timeout, follow_redirects=False,
                 headers={"User-Agent": c.user_agent, "Accept": "application/json"},
-                limits=httpx.Limits(max_connections=limit + 4, max_keepalive_connections=limit + 4),
+                # as many connections as the limit may ever grow to
+                limits=httpx.Limits(max_connections=lim.ceiling + 4, max_keepalive_connections=lim.ceiling + 4),
             )
-            for api, limit in ((api, lim.max) for api, lim in self.limiters.items())  # as many as the limit may grow to
+            for api, lim in self.limiters.items()
         }
 
     async def __aenter__(self) -> "PncpClient":
@@ -286,7 +287,7 @@ class PncpClient:
             schedule(Job(walk, 1 if walk.endpoint.paging != "none" else None))
         if state["outstanding"] == 0:
             return
-        workers = [asyncio.create_task(worker(api)) for api, lim in self.limiters.items() for _ in range(lim.max + 4)]
+        workers = [asyncio.create_task(worker(api)) for api, lim in self.limiters.items() for _ in range(lim.ceiling + 4)]
         try:
             while True:
                 item = await out.get()

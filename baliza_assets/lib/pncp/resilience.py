@@ -28,8 +28,9 @@ class AdaptiveLimiter:
 
     A 429 lowers the limit by one at once, and a run of ``pause_after`` 429s pauses every new request
     for the current back-off: the API says "slow down" to the whole client. A burst of 5xx or
-    timeouts (see :meth:`error`) cuts the limit by ``error_cut``; a sporadic one changes nothing. The limit stays within ``floor`` and
-    ``ceiling``; a ceiling equal to the start (the consulta API's 6) keeps it a hard maximum.
+    timeouts (see :meth:`error`) cuts the limit by ``error_cut``; a sporadic one changes nothing. The
+    limit stays within ``floor`` and ``ceiling`` (the most ever in flight: connections and workers
+    are sized on it); a ceiling equal to the start (the consulta API's 6) keeps it a hard maximum.
     """
 
     def __init__(self, limit: int, floor: int = 1, ceiling: int | None = None, window: int = 40,
@@ -63,11 +64,6 @@ class AdaptiveLimiter:
         self._cond = asyncio.Condition()
 
     @property
-    def max(self) -> int:
-        """The most requests that may ever be in flight (workers are sized on it)."""
-        return self.ceiling
-
-    @property
     def current(self) -> int:
         return max(self.floor, int(self.limit))
 
@@ -94,11 +90,11 @@ class AdaptiveLimiter:
         self._429_streak = 0
         self.completed += 1
         self._since_cut += 1
-        if self._skip > 0:  # requests sent before a probe began still carry the old queue
+        if self._skip > 0:  # requests sent at an older limit still carry its queue
             self._skip -= 1
         elif latency is not None:
             self._samples.append(latency)
-        if len(self._samples) >= max(self.window, self.current):
+        if self._window_full():
             self._adjust()
 
     def error(self) -> None:
@@ -107,17 +103,20 @@ class AdaptiveLimiter:
         API is overloaded: the limit is cut at once, at most once per limit's worth of completions
         (the requests already sent fail together)."""
         self._errors += 1
-        if self._errors < max(3, self.burst * self.current):
-            if len(self._samples) + self._errors >= max(self.window, self.current):
-                self._adjust()
-            return
-        self._slow_start = False
-        if self._since_cut >= self.current:
-            self._since_cut = 0
-            self._set(self.limit * self.error_cut)
-            self._skip = self.current
-        if len(self._samples) + self._errors >= max(self.window, self.current):
+        if self._is_burst(self._errors, self.current):
+            self._slow_start = False
+            if self._since_cut >= self.current:
+                self._since_cut = 0
+                self._set(self.limit * self.error_cut)
+                self._skip = self.current
+        if self._window_full(self._errors):
             self._adjust()
+
+    def _window_full(self, errors: int = 0) -> bool:
+        return len(self._samples) + errors >= max(self.window, self.current)
+
+    def _is_burst(self, errors: int, completions: int) -> bool:
+        return errors >= max(3, self.burst * completions)
 
     def rate_limited(self, pause: float) -> None:
         self._429_streak += 1
@@ -145,7 +144,7 @@ class AdaptiveLimiter:
             self._probing, self._skip = self.limit, self.current
             self.limit = max(float(self.floor), self.limit / 2)
             return
-        if errors >= max(3, self.burst * len(samples)):
+        if self._is_burst(errors, len(samples)):
             return  # an overloaded window: cut already, as the errors came
         fast = self._slow_start and median <= base * (1 + self.tolerance / 2)
         if median <= base * (1 + self.tolerance):
