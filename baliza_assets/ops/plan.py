@@ -2,7 +2,7 @@
 
 Requests per day come from the days already archived (the median of each API's requests over the
 publication days of the lake, weekdays and quiet days apart), or, with nothing archived yet, from
-PNCP's published volumes (API.md §9). Throughput comes from the archived pages' own timing (requests
+PNCP's published volumes. Throughput comes from the archived pages' own timing (requests
 over the span of their collection, per API), or from the stated default: the consulta API's 6 in
 flight at 1.4 s, the detail API at 8.5 s with the client's starting limit of 8 in flight. The daily
 work comes first (its runs have a higher priority): the plan gives the backfill what is left of
@@ -25,7 +25,7 @@ from ..lib.lake import Lake
 # The raw tables a backfill fills (a backfill sweeps nothing and reads no update feed), by API.
 BACKFILLED = {"consulta": ("raw/contratacoes", "raw/contratos", "raw/atas"),
               "detail": ("raw/itens", "raw/arquivos", "raw/resultados")}
-# A weekday of PNCP (API.md §9): 6,500 contratações in ~144 listing pages (50 a page, one listing per
+# A weekday of PNCP, by its published volumes: 6,500 contratações in ~144 listing pages (50 a page, one listing per
 # modalidade), 8,500 contratos (17 pages of 500), 2,400 atas (5 pages); one itens and one arquivos
 # request per compra and one resultados request per item with a result (~7 items a compra, ~75% with one).
 PUBLISHED_WEEKDAY = {"consulta": 144 + 17 + 5, "detail": 6_500 * 2 + 6_500 * 7 * 3 // 4}
@@ -54,13 +54,13 @@ class Plan:
         return self.hours(api) / 24 / (1 - DAILY_SHARE[api])
 
 
-def _archived(lake: Lake) -> dict[str, dict[date, tuple[int, float]]]:
+def _archived(lake: Lake, archived_days: dict[str, list[date]]) -> dict[str, dict[date, tuple[int, float]]]:
     """Per API, per archived publication day: (requests, requests per second while its steps ran: the
     requests over the span of their collection plus the last one's latency, summed over the tables)."""
     out: dict[str, dict[date, list]] = {"consulta": {}, "detail": {}}
     for api, tables in BACKFILLED.items():
         for table in tables:
-            days = lake.days(table)
+            days = archived_days[table]
             if not days:
                 continue
             per = (lake.scan(table, days).group_by("partition_date")
@@ -77,9 +77,10 @@ def _archived(lake: Lake) -> dict[str, dict[date, tuple[int, float]]]:
 def plan(lake: Lake, first: date, last: date) -> Plan:
     if last < first:
         raise ValueError(f"--to {last} is before --from {first}")
-    archived = _archived(lake)
+    archived_days = {t: lake.days(t) for tables in BACKFILLED.values() for t in tables}
+    archived = _archived(lake, archived_days)
     span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    done = set.intersection(*(set(lake.days(t)) for tables in BACKFILLED.values() for t in tables))
+    done = set.intersection(*(set(days) for days in archived_days.values()))
     missing = [d for d in span if d not in done]
     requests, rps, rps_source = {}, {}, {}
     measured = all(archived.values())
@@ -92,8 +93,8 @@ def plan(lake: Lake, first: date, last: date) -> Plan:
         else:
             weekday, weekend = PUBLISHED_WEEKDAY[api], PUBLISHED_WEEKDAY[api] * QUIET_FACTOR
         requests[api] = round(sum(weekend if is_quiet(d) else weekday for d in missing))
-        rates = [r for _, r in sorted(archived[api].items())[-10:] if r[1] > 0]
-        rps[api] = statistics.median(r for _, r in rates) if rates else DEFAULT_RPS[api]
+        rates = [rate for _, (_, rate) in sorted(archived[api].items())[-10:] if rate > 0]  # the last 10 days
+        rps[api] = statistics.median(rates) if rates else DEFAULT_RPS[api]
         rps_source[api] = f"measured on {len(rates)} archived days" if rates else "default"
     source = (f"the median of {len(done)} archived days" if measured
               else "PNCP's volumes: 6,500 contratações, 8,500 contratos, 2,400 atas a weekday")
