@@ -18,7 +18,7 @@ from .defs.staging import checks as staging_checks
 ASSETS = dg.load_assets_from_modules([raw, updates, details, staging, marts, capture])
 CHECKS = dg.load_asset_checks_from_modules([raw_checks, details_checks, staging_checks])
 
-PARTITIONED = [a.key for a in ASSETS if a.partitions_def is not None]
+PARTITIONED = [key for a in ASSETS if a.partitions_def is not None for key in a.keys]
 
 # Every run executes its steps in the run's own process, one after another: a day's run has dozens of
 # steps, and a process per step would spend more time starting Python than most steps spend working.

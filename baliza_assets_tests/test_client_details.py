@@ -94,3 +94,33 @@ def test_record_fields_must_agree_with_the_control_number():
     assert CompraRef.from_record({"numeroControlePNCP": "12345678000199-1-000010/2025", "sequencialCompra": 10,
                                   "anoCompra": 2025, "orgaoEntidade": {"cnpj": "12345678000199"}}).path == \
         "/v1/orgaos/12345678000199/compras/2025/10"
+
+
+async def test_resultados_join_the_pass_as_their_itens_arrive(world, serve, client_for):
+    """One pass: the resultados of an item are requested as soon as its itens page arrives, under the
+    same limiter as the itens and arquivos still to come, each one once."""
+    refs = compras_of(world)
+    expected = {}
+    for ref in refs:
+        compra = world.find_compra(ref.cnpj, ref.ano, ref.sequencial)
+        for item in world.itens(compra):
+            if item["temResultado"]:
+                expected[(ref.numero_controle, item["numeroItem"])] = world.resultados(compra, item)
+    with serve(Sandbox(world)) as ep:
+        async with client_for(ep) as client:
+            def results_of(ex):
+                if ex.endpoint != "itens":
+                    return []
+                compra = CompraRef.parse(ex.meta["compra"])
+                return client.result_walks([(compra, i["numeroItem"]) for i in ex.data() if i["temResultado"]])
+
+            walks = client.detail_walks(refs)
+            exchanges = await client.collect(walks + walks, expand=results_of)  # every walk asked twice
+    got = {(ex.meta["compra"], ex.meta["item"]): ex.data() for ex in exchanges if ex.endpoint == "resultados"}
+    assert got == expected
+    keys = [ex.key for ex in exchanges]
+    assert len(keys) == len(set(keys)), "a request made twice"
+    assert sum(ex.endpoint == "resultados" for ex in exchanges) == len(expected)
+    order = [ex.endpoint for ex in exchanges]
+    last_detail = max(i for i, e in enumerate(order) if e in ("itens", "arquivos"))
+    assert order.index("resultados") < last_detail, "resultados waited for every itens and arquivos request"

@@ -9,8 +9,8 @@ twice that; its consulta API answers 429 past 6 in flight. The client is not tol
 
 For each profile (clean; faulty: 429s and 5xx on both APIs) and each client (fixed 8 in flight on
 the detail API; adaptive from 8 up to 64), it fetches the itens and arquivos of the first
-``--compras`` compras of a realistic weekday and the contratações listings of ``--days`` days, and
-prints the requests answered per second as a share of the sandbox's true capacity (its capacity over
+``--compras`` compras of a realistic weekday, with the resultados of their items in the same pass
+(as `raw_details` fetches a day), and the contratações listings of ``--days`` days, and prints the requests answered per second as a share of the sandbox's true capacity (its capacity over
 its mean floor latency), and the pages lost or duplicated against what the sandbox holds. Then the
 projected duration of the whole history at that capacity, and the wall time of the quick-start day
 (one materialization of every asset, in process, on the small world).
@@ -67,7 +67,7 @@ def serve(port: int, faults: str, scale: float, days: int, log: Path) -> subproc
 
 async def fetch(base: str, scale: float, adaptive: bool, compras, days: int) -> dict:
     from baliza_assets.lib import archive
-    from baliza_assets.lib.pncp import ClientConfig, PncpClient
+    from baliza_assets.lib.pncp import ClientConfig, CompraRef, PncpClient
     from baliza_assets.lib.pncp import endpoints as E
     from baliza_assets.lib.reconcile import reconcile
 
@@ -76,18 +76,29 @@ async def fetch(base: str, scale: float, adaptive: bool, compras, days: int) -> 
     out = {}
     async with PncpClient(config) as client:
         mods = await client.modalidades()
+        def results_of(ex):  # one pass, as raw_details fetches a day: resultados as their itens arrive
+            if ex.endpoint != "itens" or ex.status != 200:
+                return []
+            return client.result_walks([(CompraRef.parse(ex.meta["compra"]), i["numeroItem"])
+                                        for i in ex.data() if i.get("temResultado") is True])
+
         walks = {"detail": client.detail_walks(compras, kinds=("itens", "arquivos")),
                  "consulta": [w for n in range(days) for w in client.listings(
                      E.CONTRATACOES_PUBLICACAO, DAY - timedelta(days=n), DAY - timedelta(days=n), mods)]}
         for api, api_walks in walks.items():
             t0 = time.monotonic()
-            exchanges = await client.collect(api_walks)
+            exchanges = await client.collect(api_walks, expand=results_of if api == "detail" else None)
             wall = time.monotonic() - t0
             keys = Counter(ex.key for ex in exchanges)
             duplicated = sum(n - 1 for n in keys.values())
             if api == "detail":  # every compra answered each of its walks (a page, or 204)
                 answered = {(ex.endpoint, ex.meta.get("compra")) for ex in exchanges if ex.status in (200, 204)}
                 lost = sum(1 for w in api_walks if (w.endpoint.name, w.meta["compra"]) not in answered)
+                asked = {(ex.meta["compra"], i["numeroItem"]) for ex in exchanges if ex.endpoint == "itens"
+                         for i in ex.data() if i.get("temResultado") is True}
+                got = {(ex.meta["compra"], ex.meta["item"]) for ex in exchanges
+                       if ex.endpoint == "resultados" and ex.status in (200, 204)}
+                lost += len(asked - got)
             else:  # every listing reconciles against totalRegistros
                 frame = archive.frame([archive.row(ex, DAY) for ex in exchanges])
                 lost = len(reconcile(frame))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -53,13 +53,22 @@ class Harvested:
     resumed: int = 0  # exchanges taken from an interrupted attempt
     records: int = 0
     payload_bytes: int = 0
+    fetched_by_endpoint: dict = field(default_factory=dict)
+
+    def add(self, other: "Harvested") -> None:
+        for name in ("fetched", "resumed", "records", "payload_bytes"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for endpoint, n in other.fetched_by_endpoint.items():
+            self.fetched_by_endpoint[endpoint] = self.fetched_by_endpoint.get(endpoint, 0) + n
 
 
 async def harvest(client: PncpClient, walks: Iterable, day: date, sink: Callable[[pl.DataFrame], None], *,
                   known: Mapping[str, Exchange] | None = None, extra: Iterable[Exchange] = (),
+                  expand: Callable[[Exchange], Iterable] | None = None,
                   flush_every: int = 500, flush_bytes: int = 8_000_000, flush_seconds: float = 30.0,
                   progress: Callable[[int, int], None] | None = None, progress_seconds: float = 10.0) -> Harvested:
-    """Archive every page of ``walks`` for ``day`` into ``sink``; ``extra`` are exchanges already made."""
+    """Archive every page of ``walks`` for ``day`` into ``sink``; ``extra`` are exchanges already made,
+    ``expand`` the further walks a fetched exchange calls for (see ``PncpClient.stream``)."""
     walks = list(walks)
     known = dict(known or {})
     out = Harvested(resumed=len(known))
@@ -75,6 +84,7 @@ async def harvest(client: PncpClient, walks: Iterable, day: date, sink: Callable
         buffer.append(archive.row(ex, day))
         buffered_bytes += len(ex.body)
         out.fetched += 1
+        out.fetched_by_endpoint[ex.endpoint] = out.fetched_by_endpoint.get(ex.endpoint, 0) + 1
         out.records += ex.records
         out.payload_bytes += len(ex.body)
         if (len(buffer) >= flush_every or buffered_bytes >= flush_bytes
@@ -92,7 +102,7 @@ async def harvest(client: PncpClient, walks: Iterable, day: date, sink: Callable
         if ex.key not in known:
             take(ex)
     try:
-        async for ex in client.stream(walks, known=known):
+        async for ex in client.stream(walks, known=known, expand=expand):
             take(ex)
             tracker.add(ex)
     finally:

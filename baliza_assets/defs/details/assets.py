@@ -13,13 +13,8 @@ from ...lib.pncp.refs import positive
 from ..io_managers import DayFrames
 from ..partitions import FRESHNESS
 from ..raw.assets import RAW
-from ..raw.fetch import fetch_days, purpose_of
+from ..raw.fetch import fetch_tables, purpose_of
 from ..resources import LakeResource, PncpResource
-
-# Archived like the raw listings, but on the detail API's pool and with a later deadline.
-DETAILS = {**RAW, "group_name": "details", "pool": "pncp_detail", "freshness_policy": FRESHNESS["details"],
-           "ins": {"contratacoes": dg.AssetIn(key=["raw", "contratacoes"])}}
-
 
 def compras_of(listing, day, log, endpoint: str = "contratacoes_publicacao", published_before=None) -> list[CompraRef]:
     """The compras of a day's archived contratações listing whose identifiers can build a detail URL
@@ -41,8 +36,12 @@ def compras_of(listing, day, log, endpoint: str = "contratacoes_publicacao", pub
 def items_with_results(itens, day, log) -> list[tuple[CompraRef, int]]:
     """(compra, numeroItem) of every archived item that says it has a result (``temResultado``): the
     only items whose `/resultados` answers anything (any other item gets 204)."""
+    return _with_results(archive.records_in_context(itens, "itens"), day, log)
+
+
+def _with_results(records, day, log) -> list[tuple[CompraRef, int]]:
     out, refused = set(), []
-    for ctx, item in archive.records_in_context(itens, "itens"):
+    for ctx, item in records:
         if not isinstance(item, dict) or item.get("temResultado") is not True:
             continue
         try:
@@ -55,64 +54,83 @@ def items_with_results(itens, day, log) -> list[tuple[CompraRef, int]]:
     return sorted(out, key=lambda r: (r[0].numero_controle, r[1]))
 
 
-def _detail_asset(kind: str, doc: str):
-    @dg.asset(key=["raw", kind], description=doc, **DETAILS)
-    def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource,
-               contratacoes: DayFrames) -> DayFrames:
-        async def plan(client, day):
-            return client.detail_walks(compras_of(contratacoes.parts[day].collect(), day, context.log),
-                                      kinds=(kind,)), []
+KINDS = ("itens", "arquivos", "resultados")
 
-        return fetch_days(context, pncp.client(), lake.lake(), plan, purpose_of(context, "details"))
+
+def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpose: Callable, docs: dict[str, str]):
+    """One step for the three detail tables of a day's compras: itens and arquivos of every compra
+    and, as each itens page arrives, the resultados of its items with a result, all under the one
+    detail-API limiter. Each table is its own asset (selectable alone, resumable on its own pending
+    pages); a run that selects resultados without itens reads the itens already archived."""
+    tables = {kind: f"raw/{kind}{suffix}" for kind in KINDS}
+    outs = {f"{kind}{suffix}": dg.AssetOut(key=["raw", f"{kind}{suffix}"], description=docs[kind], is_required=False,
+                                           io_manager_key=RAW["io_manager_key"], kinds=RAW["kinds"],
+                                           freshness_policy=FRESHNESS["details"])
+            for kind in KINDS}
+
+    @dg.multi_asset(name=name, outs=outs, ins={"source": dg.AssetIn(key=["raw", source])}, can_subset=True,
+                    group_name="details", partitions_def=RAW["partitions_def"], pool="pncp_detail",
+                    backfill_policy=RAW["backfill_policy"],
+                    internal_asset_deps={f"itens{suffix}": {dg.AssetKey(["raw", source])},
+                                         f"arquivos{suffix}": {dg.AssetKey(["raw", source])},
+                                         f"resultados{suffix}": {dg.AssetKey(["raw", f"itens{suffix}"])}})
+    def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource, source: DayFrames):
+        selected = {kind for kind in KINDS if f"{kind}{suffix}" in context.op_execution_context.selected_output_names}
+        client, store = pncp.client(), lake.lake()
+
+        def results_of(page) -> list:
+            if page.endpoint != "itens" or page.status != 200:
+                return []
+            found = _with_results(((page.meta, item) for item in page.data()), page.path, context.log)
+            return client.result_walks(found)
+
+        async def plan(client, day):
+            refs = compras(source.parts[day].collect(), day, context.log)
+            walks = client.detail_walks(refs, kinds=[k for k in ("itens", "arquivos") if k in selected])
+            if "resultados" in selected:
+                # the resultados of itens archived before this attempt: pending pages of an interrupted
+                # one, or, when itens are not fetched in this run, the day's archived itens
+                itens = (store.scan_pending(tables["itens"], day) if "itens" in selected
+                         else store.scan(tables["itens"], [day]) if store.exists(tables["itens"], day) else None)
+                if itens is not None:
+                    walks += client.result_walks(items_with_results(itens.collect(), day, context.log))
+            return walks, []
+
+        yield from fetch_tables(context, client, store, plan, purpose(context), tables,
+                                expand=results_of if {"itens", "resultados"} <= selected else None)
 
     return _asset
 
 
-raw_itens = _detail_asset("itens", """Itens of every compra published that day (detail API `/itens`, paged
-    with tamanhoPagina=500 until a short page: unpaged it returns only 10), one row per HTTP request.""")
-raw_arquivos = _detail_asset("arquivos", """Arquivos (documents) of every compra published that day (detail API
-    `/arquivos`), one row per HTTP request, payload verbatim.""")
+raw_details = _details_asset(
+    "raw_details", "", "contratacoes", compras_of, lambda c: purpose_of(c, "details"), {
+        "itens": """Itens of every compra published that day (detail API `/itens`, paged with
+        tamanhoPagina=500 until a short page: unpaged it returns only 10), one row per HTTP request.""",
+        "arquivos": """Arquivos (documents) of every compra published that day (detail API `/arquivos`),
+        one row per HTTP request, payload verbatim.""",
+        "resultados": """Resultados (who won each item, at what homologated price) of every item of the
+        compras published that day whose itens say `temResultado`: detail API `/itens/{n}/resultados`,
+        one request per such item (PNCP has no per-compra aggregate; an item without a result always
+        answers 204, so it is never asked), requested as soon as its itens page arrives. One row per
+        HTTP request, payload verbatim.""",
+    })
 
 
-def _results_asset(key: str, itens_key: str, purpose: Callable[[dg.AssetExecutionContext], str], doc: str):
-    @dg.asset(key=["raw", key], description=doc, **{**DETAILS, "ins": {"itens": dg.AssetIn(key=["raw", itens_key])}})
-    def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource, itens: DayFrames) -> DayFrames:
-        async def plan(client, day):
-            return client.result_walks(items_with_results(itens.parts[day].collect(), day, context.log)), []
-
-        return fetch_days(context, pncp.client(), lake.lake(), plan, purpose(context))
-
-    return _asset
+def _changed_compras(updates, day, log) -> list[CompraRef]:
+    """The compras the day's update feed lists that were published before the day."""
+    return compras_of(updates, day, log, "contratacoes_atualizacao", day)
 
 
-raw_resultados = _results_asset("resultados", "itens", lambda c: purpose_of(c, "details"), """Resultados (who won each item, at what
-    homologated price) of every item of the compras published that day whose itens say `temResultado`:
-    detail API `/itens/{n}/resultados`, one request per such item (PNCP has no per-compra aggregate;
-    an item without a result always answers 204, so it is never asked). One row per HTTP request,
-    payload verbatim.""")
+_TARGETED = """{what} fetched again, only for the compras published before the day that the day's update
+    feed (`raw/atualizacoes`) reports as changed: an amended compra costs its own detail requests, never its
+    whole publication day. Partition = update date; archived like `raw/{kind}`, and its records are
+    versions for `cdc/{kind}`."""
 
-
-def _targeted_asset(kind: str):
-    @dg.asset(key=["raw", f"{kind}_updated"], **{**DETAILS, "ins": {"updates": dg.AssetIn(key=["raw", "atualizacoes"])}},
-              description=f"""{kind.capitalize()} fetched again, only for the compras published before the day that
-              the day's update feed (`raw/atualizacoes`) reports as changed: an amended compra costs its own
-              detail requests, never its whole publication day. Partition = update date; archived like
-              `raw/{kind}`, and its records are versions for `cdc/{kind}`.""")
-    def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource,
-               updates: DayFrames) -> DayFrames:
-        async def plan(client, day):
-            changed = compras_of(updates.parts[day].collect(), day, context.log, "contratacoes_atualizacao", day)
-            return client.detail_walks(changed, kinds=(kind,)), []
-
-        return fetch_days(context, pncp.client(), lake.lake(), plan, "targeted_details")
-
-    return _asset
-
-
-raw_itens_updated = _targeted_asset("itens")
-raw_arquivos_updated = _targeted_asset("arquivos")
-raw_resultados_updated = _results_asset("resultados_updated", "itens_updated", lambda c: "targeted_details", """Resultados
-    fetched again for the earlier compras the day's update feed reports as changed: one request per item
-    of `raw/itens_updated` that says `temResultado`. A result that arrived with a later homologation,
-    a cancelled or re-homologated one, shows up here. Partition = update date; its records are versions
-    for `cdc/resultados`.""")
+raw_details_updated = _details_asset(
+    "raw_details_updated", "_updated", "atualizacoes", _changed_compras, lambda c: "targeted_details", {
+        "itens": _TARGETED.format(what="Itens", kind="itens"),
+        "arquivos": _TARGETED.format(what="Arquivos", kind="arquivos"),
+        "resultados": _TARGETED.format(what="Resultados (one request per item of `raw/itens_updated` that says "
+                                            "`temResultado`; a result that came with a later homologation, a "
+                                            "cancelled or re-homologated one, shows up here)", kind="resultados"),
+    })

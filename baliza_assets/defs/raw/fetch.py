@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 
 import dagster as dg
@@ -50,13 +50,37 @@ def purpose_of(context: dg.AssetExecutionContext, daily_work: str) -> str:
 
 def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner,
                purpose: str) -> DayFrames:
-    """Archive every day of the run's partition window; returns the archive rows for the IO manager.
-    ``purpose`` names what the requests are for in the metadata (publication, update_feed, ...)."""
+    """Archive every day of the run's partition window into the asset's own table; returns the
+    archive rows for the IO manager. ``purpose`` names what the requests are for in the metadata
+    (publication, update_feed, ...)."""
     table = "/".join(context.asset_key.path)
-    days = window_days(context.partition_time_window)
-    totals = Harvested()
+    parts, meta = _fetch(context, client, lake, plan, purpose, [table], lambda endpoint: table)
+    context.add_output_metadata(meta[table])
+    return parts[table]
 
+
+def fetch_tables(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
+                 tables: Mapping[str, str], expand: Callable[[Exchange], Iterable] | None = None):
+    """One pass over several tables: the walks of every endpoint in ``tables`` (endpoint -> table)
+    fetched together under the client's one limiter per API, each exchange archived in its endpoint's
+    table, and ``expand`` scheduling dependent walks as their parents arrive. Yields one
+    ``dg.Output`` per table selected in the run (output names are the tables' last key part)."""
+    selected = [t for t in tables.values() if t.split("/")[-1] in context.op_execution_context.selected_output_names]
+    parts, meta = _fetch(context, client, lake, plan, purpose, selected, tables.__getitem__, expand)
+    for table in selected:
+        yield dg.Output(parts[table], output_name=table.split("/")[-1], metadata=meta[table])
+
+
+def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str, tables: list[str],
+           route: Callable[[str], str], expand=None) -> tuple[dict, dict]:
+    days = window_days(context.partition_time_window)
+    name = ", ".join(tables)
+    totals = Harvested()
     started = time.monotonic()
+
+    def sink(frame: pl.DataFrame, day: date) -> None:
+        for (endpoint,), part in frame.group_by("endpoint"):
+            lake.write_pending(route(endpoint), day, part)
 
     async def run() -> None:
         async with client:
@@ -64,50 +88,34 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
                 if len(days) > 1:  # a range run (a backfill): how far it is, and when it should end
                     elapsed = time.monotonic() - started
                     eta = (f", ETA {timedelta(seconds=round(elapsed / done * (len(days) - done)))}" if done else "")
-                    context.log.info(f"{table}: {done}/{len(days)} days done{eta}")
-                known = _known(lake, table, day, context.log)
+                    context.log.info(f"{name}: {done}/{len(days)} days done{eta}")
+                known = {k: ex for table in tables for k, ex in _known(lake, table, day, context.log).items()}
                 walks, extra = await plan(client, day)
 
                 def report(done: int, expected: int, day=day) -> None:
-                    context.log.info(f"{table} {day}: {done}/{expected} pages")
+                    context.log.info(f"{name} {day}: {done}/{expected} pages")
 
                 try:
-                    got = await harvest(client, walks, day, lambda f, day=day: lake.write_pending(table, day, f),
-                                        known=known, extra=extra, progress=report)
+                    got = await harvest(client, walks, day, lambda f, day=day: sink(f, day), known=known, extra=extra,
+                                        expand=expand, progress=report)
                 except FetchFailed as e:
                     raise dg.Failure(
-                        description=(f"{table} {day}: PNCP failed; {e.done} pages of this attempt are archived as "
+                        description=(f"{name} {day}: PNCP failed; {e.done} pages of this attempt are archived as "
                                      f"pending and a re-execution resumes from them. Causes: {e}"),
                         metadata={"stats": dg.MetadataValue.json(client.stats.as_metadata())},
                     ) from e
-                for field in ("fetched", "resumed", "records", "payload_bytes"):
-                    setattr(totals, field, getattr(totals, field) + getattr(got, field))
+                totals.add(got)
 
     asyncio.run(run())
-    parts = {}
-    for day in days:
-        pending = lake.scan_pending(table, day)
-        # one row per request: a resumed attempt never fetches what the pending rows already hold
-        parts[day] = pending.select(list(archive.SCHEMA)) if pending is not None else archive.frame([]).lazy()
-    result = pl.concat(list(parts.values()), how="vertical_relaxed")
-    summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
-                                               json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
     stats = client.stats.as_metadata()
     limits = {api: lim.figures() for api, lim in client.limiters.items() if lim.completed}
     for api, f in limits.items():
-        context.log.info(f"{table}: {api} API limit {f['limit']} in flight (peak {f['peak_in_flight']}, ceiling "
+        context.log.info(f"{name}: {api} API limit {f['limit']} in flight (peak {f['peak_in_flight']}, ceiling "
                          f"{f['ceiling']}), latency floor {f['latency_floor_s']} s, {f['throughput_rps']} requests/s")
-    context.add_output_metadata({
+    shared = {
         "days": len(days),
         "seconds": round(time.monotonic() - started, 1),
         "purpose": purpose,
-        "requests_by_purpose": dg.MetadataValue.json({purpose: totals.fetched}),
-        "requests": int(summary["requests"].sum()),
-        "requests_fetched": totals.fetched,
-        "requests_resumed": totals.resumed,
-        # the records of the asset's own listings: the modalidades domain table archived beside them is not one
-        "records": int(summary.filter(pl.col("endpoint") != E.MODALIDADES.name)["records"].sum()),
-        "payload_bytes": int(summary["json_bytes"].sum()),
         "api_latency_p50_s": stats["latency_p50_s"],
         "api_latency_p95_s": stats["latency_p95_s"],
         "retries": stats["retries"],
@@ -115,10 +123,34 @@ def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake
         "concurrency": dg.MetadataValue.json(limits),
         **{f"{api}_concurrency_limit": f["limit"] for api, f in limits.items()},
         **{f"{api}_throughput_rps": f["throughput_rps"] for api, f in limits.items()},
-        "by_endpoint": dg.MetadataValue.md(markdown(summary)),
-        "preview": dg.MetadataValue.md(_preview(result)),
-    })
-    return DayFrames(parts)
+    }
+    parts, meta = {}, {}
+    for table in tables:
+        parts[table] = DayFrames({day: _archived(lake, table, day) for day in days})
+        result = pl.concat(list(parts[table].parts.values()), how="vertical_relaxed")
+        summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
+                                                   json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
+        requests = int(summary["requests"].sum())
+        fetched = sum(n for endpoint, n in totals.fetched_by_endpoint.items() if route(endpoint) == table)
+        meta[table] = {
+            **shared,
+            "requests_by_purpose": dg.MetadataValue.json({purpose: fetched}),
+            "requests": requests,
+            "requests_fetched": fetched,
+            "requests_resumed": requests - fetched,
+            # the records of the asset's own listings: the modalidades domain table archived beside them is not one
+            "records": int(summary.filter(pl.col("endpoint") != E.MODALIDADES.name)["records"].sum()),
+            "payload_bytes": int(summary["json_bytes"].sum()),
+            "by_endpoint": dg.MetadataValue.md(markdown(summary)),
+            "preview": dg.MetadataValue.md(_preview(result)),
+        }
+    return parts, meta
+
+
+def _archived(lake: Lake, table: str, day: date) -> pl.LazyFrame:
+    """The day's rows archived by this attempt and any interrupted one: one row per request."""
+    pending = lake.scan_pending(table, day)
+    return pending.select(list(archive.SCHEMA)) if pending is not None else archive.frame([]).lazy()
 
 
 def _preview(result: pl.LazyFrame, n: int = 5) -> str:

@@ -25,7 +25,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import AsyncIterator, Iterable, Mapping
+from typing import AsyncIterator, Callable, Iterable, Mapping
 from urllib.parse import urlencode
 
 import httpx
@@ -36,7 +36,7 @@ from .errors import (
 )
 from .exchange import Exchange, request_key
 from .refs import CompraRef, positive
-from .resilience import AdaptiveLimiter, Backoff, CircuitBreaker
+from .resilience import AdaptiveLimiter, Backoff, CircuitBreaker, Slot
 
 REAL_CONSULTA = "https://pncp.gov.br/api/consulta"
 REAL_DETAIL = "https://pncp.gov.br/api/pncp"
@@ -130,6 +130,12 @@ class _Walk:
 class Job:
     walk: _Walk
     page: int | None
+    priority: int = 0  # lower goes first: 1 for a walk's first request, 0 for what follows from one
+
+    @classmethod
+    def first(cls, walk: _Walk, priority: int = 1) -> "Job":
+        """The walk's first request: page 1, or the one request of an unpaged endpoint."""
+        return cls(walk, 1 if walk.endpoint.paging != "none" else None, priority)
 
     @property
     def params(self) -> tuple[tuple[str, str], ...]:
@@ -240,40 +246,59 @@ class PncpClient:
         walk = _Walk(endpoint, endpoint.path.format(**path_values), tuple(params), {})
         return await self._fetch(Job(walk, None))
 
-    async def stream(self, walks: Iterable[_Walk], known: Mapping[str, Exchange] | None = None) -> AsyncIterator[Exchange]:
+    async def stream(self, walks: Iterable[_Walk], known: Mapping[str, Exchange] | None = None,
+                     expand: Callable[[Exchange], Iterable[_Walk]] | None = None) -> AsyncIterator[Exchange]:
         """Fetch every page of every walk, yielding exchanges as they complete.
 
         ``known`` maps request keys to exchanges already archived: those are not fetched again
-        (their counters still tell how many pages follow). On failure, everything fetched so far
+        (their counters still tell how many pages follow). ``expand`` turns a fetched exchange into
+        further walks, scheduled at once beside the rest (the resultados of the items an itens page
+        lists), so dependent requests share the one limiter instead of waiting for a second pass.
+        A request is made once however many walks ask for it. On failure, everything fetched so far
         has been yielded, then :class:`FetchFailed` is raised with every cause.
         """
         known = known or {}
-        queues = {"consulta": asyncio.Queue(), "detail": asyncio.Queue()}
+        seen: set[str] = set()
+        # per API, the jobs by urgency: a walk's next pages and dependent walks (priority 0) before new walks
+        queues = {"consulta": asyncio.PriorityQueue(), "detail": asyncio.PriorityQueue()}
         out: asyncio.Queue = asyncio.Queue()
         errors: list[BaseException] = []
-        state = {"outstanding": 0, "done": 0}
+        state = {"outstanding": 0, "done": 0, "order": 0}
         DONE = object()
 
         def schedule(job: Job) -> None:
+            if job.key in seen:
+                return
+            seen.add(job.key)
             previous = known.get(job.key)
             if previous is not None:
                 for follow in self._follow_ups(job, previous):
                     schedule(follow)
                 return
             state["outstanding"] += 1
-            queues[job.walk.endpoint.api].put_nowait(job)
+            state["order"] += 1
+            queues[job.walk.endpoint.api].put_nowait((job.priority, state["order"], job))
 
         async def worker(api: str) -> None:
-            queue = queues[api]
+            queue, limiter = queues[api], self.limiters[api]
             while True:
-                job = await queue.get()
+                item = await queue.get()
+                await limiter.acquire()
+                # the most urgent job once the slot is ours: a walk's next page or a dependent request that
+                # arrived while this worker waited goes out before the job it picked
+                queue.put_nowait(item)
+                _, _, job = queue.get_nowait()
                 try:
                     if not errors:
-                        ex = await self._fetch(job)
+                        ex = await self._fetch(job, held=True)
                         for follow in self._follow_ups(job, ex):
                             schedule(follow)
+                        for walk in (expand(ex) if expand else ()):
+                            schedule(Job.first(walk, priority=0))
                         state["done"] += 1
                         out.put_nowait(ex)
+                    else:
+                        limiter.release()
                 except PncpError as e:
                     errors.append(e)
                 except Exception as e:  # a bug must not hang the stream
@@ -284,7 +309,7 @@ class PncpClient:
                         out.put_nowait(DONE)
 
         for walk in walks:
-            schedule(Job(walk, 1 if walk.endpoint.paging != "none" else None))
+            schedule(Job.first(walk))
         if state["outstanding"] == 0:
             return
         workers = [asyncio.create_task(worker(api)) for api, lim in self.limiters.items() for _ in range(lim.ceiling + 4)]
@@ -301,8 +326,9 @@ class PncpClient:
         if errors:
             raise FetchFailed(errors, state["done"])
 
-    async def collect(self, walks: Iterable[_Walk], known: Mapping[str, Exchange] | None = None) -> list[Exchange]:
-        return [ex async for ex in self.stream(walks, known)]
+    async def collect(self, walks: Iterable[_Walk], known: Mapping[str, Exchange] | None = None,
+                      expand: Callable[[Exchange], Iterable[_Walk]] | None = None) -> list[Exchange]:
+        return [ex async for ex in self.stream(walks, known, expand)]
 
     # ---- paging -------------------------------------------------------------------------------------
     def _follow_ups(self, job: Job, ex: Exchange) -> list[Job]:
@@ -325,7 +351,16 @@ class PncpClient:
         return []
 
     # ---- one request, with retries ----------------------------------------------------------------
-    async def _fetch(self, job: Job) -> Exchange:
+    async def _fetch(self, job: Job, held: bool = False) -> Exchange:
+        """One request, retried; ``held``: the caller already holds a slot of the API's limiter for
+        the first attempt (released here however the request ends)."""
+        slot = self.limiters[job.walk.endpoint.api].slot(held)
+        try:
+            return await self._attempts(job, slot)
+        finally:
+            slot.drop()
+
+    async def _attempts(self, job: Job, slot: Slot) -> Exchange:
         ep = job.walk.endpoint
         api = ep.api
         url = self._bases[api] + job.walk.path + ("?" + urlencode(job.params) if job.params else "")
@@ -340,7 +375,7 @@ class PncpClient:
             started_at = datetime.now(timezone.utc)
             t0 = time.monotonic()
             try:
-                async with limiter:
+                async with slot:
                     sent = time.monotonic()  # the API's latency, not the wait for a slot
                     response, body = await self._get(api, ep, url)
                 elapsed = time.monotonic() - sent

@@ -67,7 +67,8 @@ class AdaptiveLimiter:
     def current(self) -> int:
         return max(self.floor, int(self.limit))
 
-    async def __aenter__(self):
+    async def acquire(self) -> None:
+        """Wait for a slot (and out any 429 pause), then hold it until :meth:`release`."""
         async with self._cond:
             while True:
                 wait = self._paused_until - time.monotonic()
@@ -79,12 +80,24 @@ class AdaptiveLimiter:
                     pass
             self.inflight += 1
             self.peak = max(self.peak, self.inflight)
+
+    def release(self) -> None:
+        self.inflight -= 1
+        asyncio.get_running_loop().create_task(self._notify())
+
+    async def _notify(self) -> None:
+        async with self._cond:
+            self._cond.notify_all()
+
+    def slot(self, held: bool = False) -> "Slot":
+        return Slot(self, held)
+
+    async def __aenter__(self):
+        await self.acquire()
         return self
 
     async def __aexit__(self, *exc):
-        async with self._cond:
-            self.inflight -= 1
-            self._cond.notify_all()
+        self.release()
 
     def success(self, latency: float | None = None) -> None:
         self._429_streak = 0
@@ -171,6 +184,29 @@ class AdaptiveLimiter:
                 "completed": self.completed,
                 "throughput_rps": round(self.completed / elapsed, 3) if elapsed > 0 else None,
                 "limit_changes": self.changes}
+
+
+class Slot:
+    """One request's use of a limiter slot across its attempts: each attempt holds a slot while it is
+    in flight. ``held``: the first attempt's slot was taken before the request was chosen (a worker
+    takes a slot, then the most urgent job); :meth:`drop` gives back a slot never used."""
+
+    def __init__(self, limiter: AdaptiveLimiter, held: bool = False):
+        self.limiter, self.held = limiter, held
+
+    async def __aenter__(self) -> "Slot":
+        if not self.held:
+            await self.limiter.acquire()
+            self.held = True
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self.drop()
+
+    def drop(self) -> None:
+        if self.held:
+            self.held = False
+            self.limiter.release()
 
 
 @dataclass
