@@ -10,8 +10,9 @@ twice that; its consulta API answers 429 past 6 in flight. The client is not tol
 For each profile (clean; faulty: 429s and 5xx on both APIs) and each client (fixed 8 in flight on
 the detail API; adaptive from 8 up to 64), it fetches the itens and arquivos of the first
 ``--compras`` compras of a realistic weekday, with the resultados of their items in the same pass
-(as `raw_details` fetches a day), and the contratações listings of ``--days`` days, and prints the requests answered per second as a share of the sandbox's true capacity (its capacity over
-its mean floor latency), and the pages lost or duplicated against what the sandbox holds. Then the
+(as `raw_details` fetches a day), and the contratações listings of ``--days`` days, and prints the
+requests answered per second as a share of the sandbox's true capacity (its capacity over its mean
+floor latency), and the pages lost or duplicated against what the sandbox holds. Then the
 projected duration of the whole history at that capacity, and the wall time of the quick-start day
 (one materialization of every asset, in process, on the small world).
 
