@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from baliza_assets.sandbox import records as R
+from baliza_sandbox import records as R
 
 from .samples import SAMPLES, assert_shape_matches, load, needs_samples, real_records, shape, union_shape  # noqa: F401
 
