@@ -6,8 +6,8 @@ from datetime import date, datetime
 import pytest
 
 from baliza_assets.lib.pncp import ClientConfig, PncpClient
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.server import running
 
 # A weekday with a realistic modalidade mix; the clock sits two days later.
 DAY = date(2025, 7, 10)

@@ -8,7 +8,7 @@ import dagster as dg
 import pytest
 
 from baliza_assets.lib.lake import Lake
-from baliza_assets.sandbox import Sandbox, profile
+from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
 from .pipeline import assert_day_matches, materialize, query, resources

@@ -13,7 +13,7 @@ import dagster as dg
 from dagster._core.events import DagsterEventType
 
 from baliza_assets.definitions import ASSETS
-from baliza_assets.sandbox import Sandbox, profile
+from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
 from .pipeline import assert_day_matches

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from baliza_assets.sandbox import Sandbox, profile
+from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
 from .pipeline import assert_day_matches, query

@@ -8,8 +8,8 @@ import dagster as dg
 import pytest
 
 from baliza_assets.lib.lake import Lake
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import ApiFaults, Faults
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import ApiFaults, Faults
 
 from .conftest import DAY
 from .pipeline import materialize, query, resources

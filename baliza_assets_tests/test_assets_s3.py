@@ -9,7 +9,7 @@ import pytest
 
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import Lake, S3Settings
-from baliza_assets.sandbox import Sandbox, profile
+from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
 from .pipeline import assert_day_matches, materialize, resources

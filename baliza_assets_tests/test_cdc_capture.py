@@ -13,10 +13,10 @@ import polars as pl
 import pytest
 
 from baliza_assets.lib.lake import Lake
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.world import PROFILES, Lifetime
-from baliza_assets.sandbox.faults import Faults
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.world import PROFILES, Lifetime
+from baliza_sandbox.faults import Faults
+from baliza_sandbox.server import running
 
 from .conftest import DAY, NOW
 from .pipeline import ASSETS, CHECKS, materialize, query, resources

@@ -19,10 +19,10 @@ from baliza_assets.defs.schedules import DAILY_WORK
 from baliza_assets.lib.lake import Lake
 from baliza_assets.lib.pncp import CompraRef
 from baliza_assets.ops import payload
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.world import Lifetime, Volume
-from baliza_assets.sandbox.faults import profile
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.world import Lifetime, Volume
+from baliza_sandbox.faults import profile
+from baliza_sandbox.server import running
 
 from .pipeline import materialize, query, resources
 

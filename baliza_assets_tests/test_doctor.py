@@ -21,9 +21,9 @@ from dagster._core.test_utils import create_run_for_test
 from baliza_assets.defs.resources import resources_from_env
 from baliza_assets.ops import doctor
 from baliza_assets.ops.settings import Settings
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
+from baliza_sandbox.server import running
 
 from .conftest import DAY, NOW
 

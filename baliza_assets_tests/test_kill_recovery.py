@@ -23,9 +23,9 @@ from dagster._core.events import DagsterEventType
 
 from baliza_assets.lib.lake import Lake
 from baliza_assets.ops import graphql
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import ApiFaults, Faults
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import ApiFaults, Faults
+from baliza_sandbox.server import running
 
 from .conftest import DAY, NOW
 from .s3server import free_port

@@ -18,8 +18,8 @@ import pytest
 
 from baliza_assets.ops import backup, doctor, payload, query, retry, verify
 from baliza_assets.ops.settings import Settings
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import ApiFaults, Faults
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import ApiFaults, Faults
 
 from .conftest import DAY
 from .pipeline import materialize, resources
@@ -38,7 +38,7 @@ def archive(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("ops")
     world = World(seed=7, volume="small", now=NOW)
-    from baliza_assets.sandbox.server import running
+    from baliza_sandbox.server import running
 
     with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         assert materialize(resources(ep, root), instance, DAY, selection=CONTRATOS).success

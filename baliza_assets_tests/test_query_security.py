@@ -24,8 +24,8 @@ from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import S3Settings
 from baliza_assets.ops import payload, query
 from baliza_assets.ops.settings import Settings
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
 
 from .conftest import DAY
 from .pipeline import materialize, resources
@@ -36,7 +36,7 @@ from .test_operator_commands import CONTRATOS, archive  # noqa: F401  (the local
 def s3_archive(s3_server, tmp_path_factory):
     """DAY's contratos archived on S3 (s3://bucket/archive) and staged; objects outside the lake beside it.
     Yields (settings, root, world, bucket)."""
-    from baliza_assets.sandbox.server import running
+    from baliza_sandbox.server import running
 
     from .conftest import NOW
 

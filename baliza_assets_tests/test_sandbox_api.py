@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import httpx
 import pytest
 
-from baliza_assets.sandbox import DriftRule, Sandbox, World
+from baliza_sandbox import DriftRule, Sandbox, World
 
 from .conftest import DAY, NOW
 from .samples import assert_shape_matches, load, needs_samples, real_records

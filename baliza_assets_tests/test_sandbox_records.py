@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import random
 import re
 import statistics
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from baliza_assets.sandbox import records as R
+from baliza_sandbox import records as R
+from baliza_sandbox.records.weighted import Weighted
 
 from .samples import SAMPLES, assert_shape_matches, load, needs_samples, real_records, shape, union_shape  # noqa: F401
 
@@ -176,6 +178,36 @@ def test_determinism():
         assert json.dumps(a[k], ensure_ascii=False) == json.dumps(b[k], ensure_ascii=False), k
     c = build_corpus(100)
     assert json.dumps(a["contratacoes"]) != json.dumps(c["contratacoes"])
+
+
+# The digest of a slice of the world (seed 1, small volume, the clock at 2025-09-01 06:00). Every
+# test's truth comes from this world; when a change to the sandbox changes it on purpose, update it.
+WORLD_DIGEST = "d88bcd980e7679fb01188a1bd4493e971bea2a6d97a713b8fc0b8f620ded8150"
+
+
+def test_a_seed_gives_the_same_world():
+    from baliza_sandbox import World
+
+    world = World(seed=1, volume="small", now=datetime(2025, 9, 1, 6))
+    day = date(2025, 7, 10)
+    served = [world.published(e, day) for e in ("contratacoes", "contratos", "atas")]
+    served += [world.updated(e, date(2025, 8, 20)) for e in ("contratacoes", "contratos", "atas")]
+    for compra in world.published("contratacoes", day)[:25]:
+        its = world.itens(compra)
+        served.append([its, world.arquivos(compra), world.compra_detalhe(compra), [world.resultados(compra, i) for i in its]])
+    assert hashlib.sha256(json.dumps(served, ensure_ascii=False).encode()).hexdigest() == WORLD_DIGEST
+
+
+def test_a_weighted_table_draws_as_its_ladder():
+    table = Weighted([("a", 0.3), ("b", 0.2), ("c", 0.35), ("d", 0.15)])
+    ladder = lambda r: "a" if r < 0.3 else ("b" if r < 0.5 else ("c" if r < 0.85 else "d"))  # noqa: E731
+    rng = random.Random(3)
+    draws = [rng.random() for _ in range(20_000)] + [0.0, 0.3, 0.5, 0.85, 0.8499999999999999, 0.9999999999999999]
+    assert [table.at(r) for r in draws] == [ladder(r) for r in draws]
+    a, b = random.Random(4), random.Random(4)
+    assert [table.pick(a) for _ in range(100)] == [ladder(b.random()) for _ in range(100)]
+    with pytest.raises(ValueError):
+        Weighted([("a", 0.3), ("b", 0.3)])
 
 
 def test_cnpj_validity(corpus):

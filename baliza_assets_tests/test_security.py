@@ -9,8 +9,8 @@ import dagster as dg
 import polars as pl
 
 from baliza_assets.lib.lake import Lake
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
 
 from .conftest import DAY
 from .pipeline import materialize, resources

@@ -14,9 +14,9 @@ from dagster._core.storage.partition_status_cache import get_and_update_asset_st
 
 from baliza_assets.defs.partitions import daily
 from baliza_assets.ops import verify
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
-from baliza_assets.sandbox.world import DEFAULT_DRIFT, DriftRule
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
+from baliza_sandbox.world import DEFAULT_DRIFT, DriftRule
 
 from .conftest import DAY, NOW
 from .pipeline import materialize, resources

@@ -116,7 +116,7 @@ def serve(scale: float, now: datetime):
     import httpx
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_assets.sandbox", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
                              "--volume", "realistic", "--volume-scale", str(scale), "--faults", "none",
                              "--now", now.isoformat()], stderr=subprocess.DEVNULL)
     for _ in range(300):
@@ -207,7 +207,7 @@ def main() -> None:
         print(json.dumps(child_staging(args)))
         return
 
-    from baliza_assets.sandbox import World
+    from baliza_sandbox import World
 
     now = datetime.combine(DAY + timedelta(days=2), datetime.min.time())
     if not args.skip_day:

@@ -55,7 +55,7 @@ def serve(args, port: int, log: Path):
     import httpx
 
     now = datetime.combine(START + timedelta(days=1), dtime(6))
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_assets.sandbox", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
                              "--volume", "realistic", "--volume-scale", str(args.volume_scale), "--faults", "real",
                              "--latency-scale", str(args.latency_scale), "--now", now.isoformat(),
                              "--first-day", (START - timedelta(days=args.history_days)).isoformat()],
@@ -113,7 +113,7 @@ def main() -> int:
     from baliza_assets.definitions import ASSETS, CHECKS, defs
     from baliza_assets.defs.resources import LakeResource, PncpResource, build_resources
     from baliza_assets.defs.schedules import DAILY_WORK
-    from baliza_assets.sandbox.world import PROFILES, World
+    from baliza_sandbox.world import PROFILES, World
 
     port = free_port()
     root = Path(tempfile.mkdtemp(prefix="baliza-steady-"))

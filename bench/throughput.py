@@ -47,7 +47,7 @@ def serve(port: int, faults: str, scale: float, days: int, log: Path) -> subproc
     import httpx
 
     now = datetime.combine(DAY + timedelta(days=2), dtime(6))
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_assets.sandbox", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
                              "--volume", "realistic", "--faults", faults, "--latency-scale", str(scale),
                              "--now", now.isoformat()], stderr=open(log, "wb"))
     for _ in range(600):
@@ -108,7 +108,7 @@ async def fetch(base: str, scale: float, adaptive: bool, compras, days: int) -> 
 
 
 def capacity_rps(scale: float) -> dict[str, float]:
-    from baliza_assets.sandbox import faults as F
+    from baliza_sandbox import faults as F
 
     def mean(lat: F.Latency) -> float:
         return lat.p50 * math.exp(lat.sigma ** 2 / 2) * scale
@@ -123,9 +123,9 @@ def quickstart_day() -> float:
 
     from baliza_assets.definitions import ASSETS, CHECKS
     from baliza_assets.defs.resources import LakeResource, PncpResource, build_resources
-    from baliza_assets.sandbox import Sandbox, World
-    from baliza_assets.sandbox.faults import profile
-    from baliza_assets.sandbox.server import running
+    from baliza_sandbox import Sandbox, World
+    from baliza_sandbox.faults import profile
+    from baliza_sandbox.server import running
 
     day = date(2025, 7, 10)
     root = Path(tempfile.mkdtemp(prefix="baliza-quick-"))
@@ -155,7 +155,7 @@ def main() -> int:
     from baliza_assets.lib.pncp.errors import InvalidValue
     from baliza_assets.lib.lake import Lake
     from baliza_assets.ops.plan import plan
-    from baliza_assets.sandbox.world import PROFILES, World
+    from baliza_sandbox.world import PROFILES, World
     from bench.steady_state import free_port
 
     world = World(seed=1, volume=PROFILES["realistic"], now=datetime.combine(DAY + timedelta(days=2), dtime(6)))

@@ -1,6 +1,6 @@
 """Command line for the PNCP sandbox.
 
-    python -m baliza_assets.sandbox serve --port 8765 --volume small --faults real --latency-scale 0.1
+    python -m baliza_sandbox serve --port 8765 --volume small --faults real --latency-scale 0.1
 
 then point Baliza at it:
 
