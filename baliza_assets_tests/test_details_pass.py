@@ -6,7 +6,7 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from baliza_assets.sandbox import Sandbox
+from baliza_sandbox import Sandbox
 
 from .conftest import DAY
 from .pipeline import materialize, resources, truth
