@@ -10,7 +10,8 @@ import dagster as dg
 import duckdb
 
 from baliza_assets.definitions import ASSETS, CHECKS
-from baliza_assets.defs.resources import LakeResource, PncpResource, build_resources
+from baliza_assets.defs.resources import LakeResource, PncpResource
+from baliza_assets.defs.wiring import build_resources
 from baliza_assets.lib import warehouse
 from baliza_sandbox import World
 

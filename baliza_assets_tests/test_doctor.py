@@ -18,9 +18,9 @@ import pytest
 from dagster._core.events import DagsterEvent, DagsterEventType
 from dagster._core.test_utils import create_run_for_test
 
-from baliza_assets.defs.resources import resources_from_env
+from baliza_assets.defs.wiring import resources_for
 from baliza_assets.ops import doctor
-from baliza_assets.ops.settings import Settings
+from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
 from baliza_sandbox.server import running
@@ -71,7 +71,7 @@ def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
     assert "FAIL  configuration: BALIZA_DUCKDB_MEMORY_LIMIT='abc': DuckDB refuses it as memory_limit: " in text
     assert "Memory must have a number" in text
     # ... which is what staging would have met: the warehouse IO manager opens DuckDB with that limit.
-    io_manager = resources_from_env()["io_manager"]
+    io_manager = resources_for(Settings.from_env(strict=False))["io_manager"]
     with pytest.raises(duckdb.Error, match="Memory must have a number"):
         duckdb.connect(":memory:", config=dict(io_manager.connection_config))
     env.setenv("BALIZA_DUCKDB_MEMORY_LIMIT", "1.5GB")

@@ -17,7 +17,7 @@ import dagster as dg
 import pytest
 
 from baliza_assets.ops import backup, doctor, payload, query, retry, verify
-from baliza_assets.ops.settings import Settings
+from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import ApiFaults, Faults
 

@@ -23,7 +23,7 @@ import pytest
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import S3Settings
 from baliza_assets.ops import payload, query
-from baliza_assets.ops.settings import Settings
+from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
 

@@ -111,7 +111,8 @@ def main() -> int:
     import httpx
 
     from baliza_assets.definitions import ASSETS, CHECKS, defs
-    from baliza_assets.defs.resources import LakeResource, PncpResource, build_resources
+    from baliza_assets.defs.resources import LakeResource, PncpResource
+    from baliza_assets.defs.wiring import build_resources
     from baliza_assets.defs.schedules import DAILY_WORK
     from baliza_sandbox.world import PROFILES, World
 

@@ -122,7 +122,8 @@ def quickstart_day() -> float:
     import dagster as dg
 
     from baliza_assets.definitions import ASSETS, CHECKS
-    from baliza_assets.defs.resources import LakeResource, PncpResource, build_resources
+    from baliza_assets.defs.resources import LakeResource, PncpResource
+    from baliza_assets.defs.wiring import build_resources
     from baliza_sandbox import Sandbox, World
     from baliza_sandbox.faults import profile
     from baliza_sandbox.server import running

@@ -1,7 +1,6 @@
 """The lake IO manager: Polars frames to Parquet partitions by day, local or S3."""
 
 
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -10,24 +9,9 @@ from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
 from dagster_duckdb import DuckDBIOManager
 from dagster_duckdb_polars import DuckDBPolarsTypeHandler
 
+from ..lib.frames import DayFrames
 from .partitions import window_days
 from .resources import LakeResource
-
-
-class DayFrames:
-    """A result too large to hold at once: one part per day, written one day at a time.
-
-    A part is a ``pl.LazyFrame`` or the path of a Parquet file (which DuckDB then reads itself,
-    without a copy through Python). ``cleanup`` runs once every day has been written (e.g. to
-    remove the spill files behind the parts).
-    """
-
-    def __init__(self, parts: "dict[date, pl.LazyFrame | Path]", cleanup=None):
-        self.parts, self.cleanup = parts, cleanup
-
-    def lazy(self, day: date) -> pl.LazyFrame:
-        part = self.parts[day]
-        return pl.scan_parquet(part) if isinstance(part, Path) else part
 
 
 def _sql_path(path: Path) -> str:
@@ -49,7 +33,8 @@ class LakeIOManager(dg.ConfigurableIOManager):
         if not context.has_asset_partitions:
             raise dg.Failure(f"{context.asset_key.to_user_string()}: the lake only stores daily partitions")
         lake, table = self.lake.lake(), "/".join(context.asset_key.path)
-        days = window_days(context.asset_partitions_time_window)
+        # the days the step worked on, as it carries them; a plain frame's from Dagster's window
+        days = obj.days if isinstance(obj, DayFrames) else window_days(context.asset_partitions_time_window)
         written = rows = 0
         try:
             for day in days:

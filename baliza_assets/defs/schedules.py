@@ -4,26 +4,14 @@ A backfill (priority 0 unless its launcher says otherwise) comes after all three
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 
 import dagster as dg
-from dagster._utils.schedules import is_valid_cron_string
 
 from ..lib.capture import TARGETS
 
-HARVEST_CRON_ENV = "BALIZA_HARVEST_CRON"
-DEFAULT_HARVEST_CRON = "0 6 * * *"
 PRIORITY_TAG = "dagster/priority"
-
-
-def harvest_cron() -> str:
-    """When the day's work starts (Brasília time), from BALIZA_HARVEST_CRON, read when the code loads."""
-    cron = os.environ.get(HARVEST_CRON_ENV, "").strip() or DEFAULT_HARVEST_CRON
-    if not is_valid_cron_string(cron):
-        raise ValueError(f"{HARVEST_CRON_ENV}={cron!r} is not a cron schedule (e.g. '0 6 * * *')")
-    return cron
 
 
 @dataclass(frozen=True)
@@ -56,12 +44,12 @@ DAILY_WORK = (
 )
 
 
-def daily_schedule(work: DailyWork) -> dg.ScheduleDefinition:
+def daily_schedule(work: DailyWork, cron: str) -> dg.ScheduleDefinition:
     keys = [dg.AssetKey(list(k)) for k in work.keys]
 
     @dg.schedule(
         name=work.name,
-        cron_schedule=harvest_cron(),
+        cron_schedule=cron,
         execution_timezone="America/Sao_Paulo",
         target=dg.AssetSelection.assets(*keys),
         default_status=dg.DefaultScheduleStatus.RUNNING,
@@ -80,5 +68,6 @@ def daily_schedule(work: DailyWork) -> dg.ScheduleDefinition:
     return _schedule
 
 
-def daily_schedules() -> list[dg.ScheduleDefinition]:
-    return [daily_schedule(work) for work in DAILY_WORK]
+def daily_schedules(cron: str) -> list[dg.ScheduleDefinition]:
+    """The three schedules, at ``cron`` (Brasília time; BALIZA_HARVEST_CRON in the settings)."""
+    return [daily_schedule(work, cron) for work in DAILY_WORK]

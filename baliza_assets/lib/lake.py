@@ -43,12 +43,6 @@ class S3Settings:
     secret_access_key: str | None = field(default=None, repr=False)
     region: str | None = None
 
-    @classmethod
-    def from_env(cls) -> "S3Settings":
-        """The standard AWS variables: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION."""
-        env = os.environ.get
-        return cls(env("AWS_ENDPOINT_URL"), env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_REGION"))
-
     def boto3_client(self):
         import boto3
         from botocore.config import Config

@@ -10,7 +10,7 @@ from ...lib import archive
 from ...lib.pncp import CompraRef
 from ...lib.pncp.errors import InvalidValue
 from ...lib.pncp.refs import positive
-from ..io_managers import DayFrames
+from ...lib.frames import DayFrames
 from ..partitions import FRESHNESS
 from ..raw.assets import RAW
 from ..raw.fetch import fetch_tables, purpose_of

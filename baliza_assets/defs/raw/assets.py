@@ -4,7 +4,7 @@
 import dagster as dg
 
 from ...lib.pncp import endpoints as E
-from ..io_managers import DayFrames
+from ...lib.frames import DayFrames
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..resources import LakeResource, PncpResource
 from .fetch import fetch_days, purpose_of

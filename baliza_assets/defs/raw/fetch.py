@@ -16,7 +16,7 @@ from ...lib.lake import Lake
 from ...lib.pncp import Exchange, PncpClient
 from ...lib.pncp import endpoints as E
 from ...lib.pncp.errors import FetchFailed
-from ..io_managers import DayFrames
+from ...lib.frames import DayFrames
 from ..metadata import markdown
 from ..partitions import window_days
 

@@ -8,7 +8,7 @@ import dagster as dg
 import polars as pl
 
 from ...lib.pncp import endpoints as E
-from ..io_managers import DayFrames
+from ...lib.frames import DayFrames
 from ..partitions import FRESHNESS, window_days
 from ..resources import LakeResource, PncpResource
 from .assets import RAW

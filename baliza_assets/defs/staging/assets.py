@@ -10,7 +10,7 @@ import polars as pl
 from ...lib import staging as S
 from ...lib.staging.models import validate
 from ...lib.warehouse import refresh_raw_view
-from ..io_managers import DayFrames
+from ...lib.frames import DayFrames
 from ..metadata import markdown
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
 from ..resources import LakeResource, WarehouseResource
