@@ -42,8 +42,8 @@ def archive(tmp_path_factory):
 
     with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         assert materialize(resources(ep, root), instance, DAY, selection=CONTRATOS).success
-        settings = Settings(ep.consulta, ep.detail, str(root / "baliza.duckdb"), str(root / "lake"),
-                            Settings.from_env().s3)
+        settings = Settings(consulta_url=ep.consulta, detail_url=ep.detail, duckdb_path=str(root / "baliza.duckdb"),
+                            lake_location=str(root / "lake"))
         yield settings, root, world, instance, ep
 
 

@@ -53,7 +53,8 @@ def s3_archive(s3_server, tmp_path_factory):
     with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         assert materialize(resources(ep, root, lake=location, s3=s3_server), instance, DAY, selection=CONTRATOS).success
     s3 = S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key, s3_server.region)
-    yield Settings(ep.consulta, ep.detail, str(root / "baliza.duckdb"), location, s3), root, world, bucket
+    yield Settings(consulta_url=ep.consulta, detail_url=ep.detail, duckdb_path=str(root / "baliza.duckdb"),
+                   lake_location=location, s3=s3), root, world, bucket
 
 
 @dataclass
