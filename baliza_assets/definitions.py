@@ -10,10 +10,10 @@ from .defs.marts import assets as marts
 from .defs.raw import assets as raw
 from .defs.raw import checks as raw_checks
 from .defs.raw import updates
-from .defs.wiring import resources_for
 from .defs.schedules import daily_schedules
 from .defs.staging import assets as staging
 from .defs.staging import checks as staging_checks
+from .defs.wiring import resources_for
 from .settings import Settings
 
 SETTINGS = Settings.from_env()  # every variable read and checked once, as the code location loads

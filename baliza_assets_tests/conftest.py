@@ -3,6 +3,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date, datetime
 
+import dagster as dg
 import pytest
 
 from baliza_assets.lib.pncp import ClientConfig, PncpClient
@@ -22,6 +23,13 @@ def fast_config(endpoints, **overrides) -> ClientConfig:
     )
     base.update(overrides)
     return ClientConfig(**base)
+
+
+@pytest.fixture
+def instance():
+    """A real Dagster instance in a temporary folder (runs, events, asset status), one per test."""
+    with dg.instance_for_test() as inst:
+        yield inst
 
 
 @pytest.fixture

@@ -14,13 +14,9 @@ from baliza_sandbox.faults import ApiFaults, Faults
 from .conftest import DAY
 from .pipeline import materialize, query, resources
 
+pytestmark = pytest.mark.e2e
+
 CONTRATOS = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"])
-
-
-@pytest.fixture
-def instance():
-    with dg.instance_for_test() as inst:
-        yield inst
 
 
 def test_failure_mid_partition_then_resume(world, serve, tmp_path, instance):

@@ -14,6 +14,8 @@ from baliza_sandbox import Sandbox, profile
 from .conftest import DAY
 from .pipeline import assert_day_matches, materialize, resources
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def bucket(s3_server):

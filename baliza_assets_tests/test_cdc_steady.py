@@ -8,8 +8,8 @@ import hashlib
 import json
 import statistics
 from collections import defaultdict
-from decimal import Decimal
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import dagster as dg
 import polars as pl
@@ -20,11 +20,13 @@ from baliza_assets.lib.lake import Lake
 from baliza_assets.lib.pncp import CompraRef
 from baliza_assets.ops import payload
 from baliza_sandbox import Sandbox, World
-from baliza_sandbox.world import Lifetime, Volume
 from baliza_sandbox.faults import profile
 from baliza_sandbox.server import running
+from baliza_sandbox.world import Lifetime, Volume
 
 from .pipeline import materialize, query, resources
+
+pytestmark = pytest.mark.e2e
 
 FIRST = date(2025, 7, 1)
 DAYS = 13

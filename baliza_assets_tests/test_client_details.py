@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from baliza_assets.lib.pncp import CompraRef, InvalidValue, endpoints as E
+from baliza_assets.lib.pncp import CompraRef, InvalidValue
+from baliza_assets.lib.pncp import endpoints as E
 from baliza_assets.lib.pncp.client import _Walk
 from baliza_sandbox import Sandbox
 

@@ -14,7 +14,8 @@ from dataclasses import replace
 
 import pytest
 
-from baliza_assets.lib.pncp import CircuitOpen, FetchFailed, PncpClient, RetriesExhausted, endpoints as E
+from baliza_assets.lib.pncp import CircuitOpen, FetchFailed, PncpClient, RetriesExhausted
+from baliza_assets.lib.pncp import endpoints as E
 from baliza_sandbox import ApiFaults, Faults, Latency, Sandbox
 from baliza_sandbox.world import KEYS
 

@@ -37,6 +37,8 @@ from .pgserver import postgres
 from .s3server import free_port
 from .waiting import http_ok, wait
 
+pytestmark = pytest.mark.e2e
+
 DEPLOY = Path(__file__).parents[1] / "deploy"
 PG_SECRET = f"pg-secret-{uuid.uuid4().hex[:12]}"
 BIN = Path(sys.executable).parent

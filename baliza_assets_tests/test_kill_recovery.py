@@ -31,6 +31,8 @@ from .conftest import DAY, NOW
 from .s3server import free_port
 from .waiting import http_ok, wait
 
+pytestmark = pytest.mark.e2e
+
 LOCAL_INSTANCE = Path(__file__).parents[1] / "deploy" / "local" / "dagster.yaml"
 FREE_AFTER_S = yaml.safe_load(LOCAL_INSTANCE.read_text())["run_monitoring"]["free_slots_after_run_end_seconds"]
 BIN = Path(sys.executable).parent

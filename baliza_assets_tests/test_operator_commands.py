@@ -27,6 +27,8 @@ from .pipeline import query as sql
 from .s3server import free_port
 from .waiting import http_ok, wait
 
+pytestmark = pytest.mark.e2e
+
 CONTRATOS = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"])
 SECRET = "known-secret-value-9f3c"
 

@@ -31,6 +31,8 @@ from .conftest import DAY
 from .pipeline import materialize, resources
 from .test_operator_commands import CONTRATOS, archive  # noqa: F401  (the local archive, shared)
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def s3_archive(s3_server, tmp_path_factory):

@@ -16,7 +16,7 @@ import pytest
 from baliza_sandbox import records as R
 from baliza_sandbox.records.weighted import Weighted
 
-from .samples import SAMPLES, assert_shape_matches, load, needs_samples, real_records, shape, union_shape  # noqa: F401
+from .samples import SAMPLES, assert_shape_matches, load, real_records, shape, union_shape  # noqa: F401
 
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -89,7 +89,6 @@ def corpus():
 # ---------------------------------------------------------------------------------------------
 
 
-@needs_samples
 def test_contratacao_shape_and_order(corpus):
     gen = corpus["contratacoes"]
     real_2024 = real_records("contratacoes_2024")
@@ -107,7 +106,6 @@ def test_contratacao_shape_and_order(corpus):
             assert list(rec[k]) == keys
 
 
-@needs_samples
 def test_compra_detalhe_shape_and_order(corpus):
     real = real_records("detalhe")
     assert_shape_matches(corpus["detalhes"], real)
@@ -122,7 +120,6 @@ def test_compra_detalhe_shape_and_order(corpus):
     assert list(d) == [k for k in order if k != "emendaParlamentar"]
 
 
-@needs_samples
 def test_itens_shape_and_order(corpus):
     assert_shape_matches(corpus["itens"], real_records("itens"))
     order = list(load("itens.json")[0])
@@ -132,7 +129,6 @@ def test_itens_shape_and_order(corpus):
     assert any(it["catalogo"] is not None and list(it["catalogo"]) == cat_order for it in corpus["itens"])
 
 
-@needs_samples
 def test_arquivos_shape_and_order(corpus):
     assert_shape_matches(corpus["arquivos"], real_records("arquivos"))
     order = list(load("compra_bundle_00394452000103_2026_19867.json")["arquivos"][0])
@@ -140,7 +136,6 @@ def test_arquivos_shape_and_order(corpus):
         assert list(a) == order
 
 
-@needs_samples
 def test_resultados_shape_and_order(corpus):
     assert corpus["resultados"]
     assert_shape_matches(corpus["resultados"], real_records("resultados"))
@@ -149,7 +144,6 @@ def test_resultados_shape_and_order(corpus):
         assert list(r) == order
 
 
-@needs_samples
 def test_contratos_shape_and_order(corpus):
     assert_shape_matches(corpus["contratos"], real_records("contratos"))
     order = list(load("contratos_page.json")["data"]["data"][0])
@@ -157,7 +151,6 @@ def test_contratos_shape_and_order(corpus):
         assert list(c) == order
 
 
-@needs_samples
 def test_atas_shape_and_order(corpus):
     assert_shape_matches(corpus["atas"], real_records("atas"))
     order = list(load("atas_atualizacao_page.json")["data"]["data"][0])

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import dagster as dg
+import pytest
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.loader import LoadingContextForTest
 from dagster._core.storage.event_log.base import AssetRecord
@@ -20,6 +21,8 @@ from baliza_sandbox.world import DEFAULT_DRIFT, DriftRule
 
 from .conftest import DAY, NOW
 from .pipeline import materialize, resources
+
+pytestmark = pytest.mark.e2e
 
 ITENS = dg.AssetKey(["cdc", "itens"])
 

@@ -30,7 +30,8 @@ import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from baliza_assets.lib.pncp import ClientConfig, PncpClient, endpoints as E  # noqa: E402
+from baliza_assets.lib.pncp import ClientConfig, PncpClient  # noqa: E402
+from baliza_assets.lib.pncp import endpoints as E
 from baliza_sandbox import World  # noqa: E402
 
 FIRST_DAY = date(2025, 7, 7)  # a Monday

@@ -23,7 +23,6 @@ trailing 3-day re-harvest. The last line is
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import socket
@@ -33,7 +32,8 @@ import tempfile
 import time
 import warnings
 from collections import Counter
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -112,8 +112,8 @@ def main() -> int:
 
     from baliza_assets.definitions import ASSETS, CHECKS, defs
     from baliza_assets.defs.resources import LakeResource, PncpResource
-    from baliza_assets.defs.wiring import build_resources
     from baliza_assets.defs.schedules import DAILY_WORK
+    from baliza_assets.defs.wiring import build_resources
     from baliza_sandbox.world import PROFILES, World
 
     port = free_port()

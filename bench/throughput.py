@@ -34,7 +34,8 @@ import tempfile
 import time
 import warnings
 from collections import Counter
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -152,9 +153,9 @@ def main() -> int:
     parser.add_argument("--latency-scale", type=float, default=0.1)
     args = parser.parse_args()
 
+    from baliza_assets.lib.lake import Lake
     from baliza_assets.lib.pncp import CompraRef
     from baliza_assets.lib.pncp.errors import InvalidValue
-    from baliza_assets.lib.lake import Lake
     from baliza_assets.ops.plan import plan
     from baliza_sandbox.world import PROFILES, World
     from bench.steady_state import free_port

@@ -63,7 +63,7 @@ class DayFramesTypeHandler(DbTypeHandler[DayFrames]):
         rows, schema = 0, None
         # One day at a time, checkpointed after each day, so a long range never piles up in memory.
         try:
-            for day, part in obj.parts.items():
+            for part in obj.parts.values():
                 if isinstance(part, Path):
                     schema = schema or pl.read_parquet_schema(part)
                     source = f"read_parquet('{_sql_path(part)}')"

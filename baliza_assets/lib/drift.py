@@ -1,7 +1,7 @@
 """Payload drift: the structural fingerprint of PNCP records (key paths and JSON types) against a
 baseline kept in the repository, built from the real captures.
 
-    python -m baliza_assets.lib.drift build ../shared/pncp/samples    # rewrite drift_baseline.json
+    python -m baliza_assets.lib.drift build baliza_assets_tests/pncp_samples    # rewrite drift_baseline.json
 
 A path the baseline lacks is an added field (a warning naming it); a path the baseline requires
 that never appears while its parent object does is a missing field, and a non-null JSON type the

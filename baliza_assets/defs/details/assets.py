@@ -7,14 +7,15 @@ from collections.abc import Callable
 import dagster as dg
 
 from ...lib import archive
+from ...lib.frames import DayFrames
 from ...lib.pncp import CompraRef
 from ...lib.pncp.errors import InvalidValue
 from ...lib.pncp.refs import positive
-from ...lib.frames import DayFrames
 from ..partitions import FRESHNESS
 from ..raw.assets import RAW
 from ..raw.fetch import fetch_tables, purpose_of
 from ..resources import LakeResource, PncpResource
+
 
 def compras_of(listing, day, log, endpoint: str = "contratacoes_publicacao", published_before=None) -> list[CompraRef]:
     """The compras of a day's archived contratações listing whose identifiers can build a detail URL

@@ -3,8 +3,8 @@
 
 import dagster as dg
 
-from ...lib.pncp import endpoints as E
 from ...lib.frames import DayFrames
+from ...lib.pncp import endpoints as E
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..resources import LakeResource, PncpResource
 from .fetch import fetch_days, purpose_of

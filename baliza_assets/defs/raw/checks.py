@@ -7,9 +7,11 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 import polars as pl
 
+from ...lib import archive
 from ...lib.completeness import Volume, comparable, is_quiet
 from ...lib.drift import Fingerprint, compare, load_baseline
 from ...lib.lake import ROW_GROUP_ROWS
+from ...lib.pncp.exchange import records_of
 from ...lib.reconcile import reconcile
 from ..metadata import markdown
 from ..partitions import daily, window_days
@@ -57,15 +59,13 @@ reconciliation_checks = [_reconciliation_check(key) for key in ARCHIVED]
 def _fingerprints(lake, table: str, day) -> dict[str, Fingerprint]:
     """Per endpoint, the fingerprint of every record archived that day, a slice of payloads at a time."""
     scan = lake.scan(table, [day])
-    wanted = (pl.col("http_status") == 200) & (pl.col("records") > 0)
     rows = scan.select(pl.len()).collect().item()
     out: dict[str, Fingerprint] = {}
     for offset in range(0, rows, ROW_GROUP_ROWS):
-        part = scan.slice(offset, ROW_GROUP_ROWS).filter(wanted).select("endpoint", "payload").collect()
+        part = scan.slice(offset, ROW_GROUP_ROWS).filter(archive.WITH_RECORDS).select("endpoint", "payload").collect()
         for endpoint, payload in part.iter_rows():
-            doc = json.loads(payload)
             fp = out.setdefault(endpoint, Fingerprint())
-            for record in (doc["data"] if isinstance(doc, dict) and "data" in doc else doc):
+            for record in records_of(json.loads(payload)):
                 fp.add(record)
     return out
 

@@ -11,12 +11,12 @@ import dagster as dg
 import polars as pl
 
 from ...lib import archive
+from ...lib.frames import DayFrames
 from ...lib.harvest import Harvested, harvest
 from ...lib.lake import Lake
 from ...lib.pncp import Exchange, PncpClient
 from ...lib.pncp import endpoints as E
 from ...lib.pncp.errors import FetchFailed
-from ...lib.frames import DayFrames
 from ..metadata import markdown
 from ..partitions import window_days
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import dagster as dg
 import polars as pl
 
-from ...lib.pncp import endpoints as E
 from ...lib.frames import DayFrames
+from ...lib.pncp import endpoints as E
 from ..partitions import FRESHNESS, window_days
 from ..resources import LakeResource, PncpResource
 from .assets import RAW

@@ -8,9 +8,9 @@ import dagster as dg
 import polars as pl
 
 from ...lib import staging as S
+from ...lib.frames import DayFrames
 from ...lib.staging.models import validate
 from ...lib.warehouse import refresh_raw_view
-from ...lib.frames import DayFrames
 from ..metadata import markdown
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
 from ..resources import LakeResource, WarehouseResource

@@ -36,7 +36,6 @@ from .orgaos import Orgao, Unidade, orgao_pool
 from .resultados import amend_resultados, resultados
 from .tables import DAILY_MIX, MODALIDADE_NOME_EM_REGISTRO, MODALIDADES
 
-
 __all__ = [
     "DAILY_MIX",
     "MODALIDADES",

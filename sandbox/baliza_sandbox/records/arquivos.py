@@ -9,7 +9,6 @@ from .formats import _parse_ts, _ts
 from .tables import _TIPO_DOCUMENTO
 from .weighted import cum
 
-
 # Real distribution of arquivos per compra (400 pregões, arquivos_by_compra_400.json) plus a few 0s.
 _ARQ_COUNT_VALS, _ARQ_COUNT_CUM = cum([(0, 4), (1, 298), (2, 19), (3, 14), (4, 11), (5, 8), (6, 9), (7, 20), (8, 6), (9, 6), (10, 4), (11, 1), (12, 4)])
 

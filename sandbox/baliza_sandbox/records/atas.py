@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from .formats import _copy, _d, _date_plus
 from .weighted import Weighted
 
-
 # An ata's vigência: a year (364 or 365 days), two years, a few months, or now and then a typo in
 # the year, as real data has ("7203-07-27").
 _VIGENCIAS = Weighted([("typo", 0.001), ("one year", 0.799), ("two years", 0.15), ("months", 0.05)])

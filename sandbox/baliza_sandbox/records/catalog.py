@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-
 # (descrição base, variantes, unidade de medida, preço base, M/S)
 _MATERIAIS = (
     ("FITA ADESIVA, GOMADA, PAPEL MADEIRA, {v}, VARIACAO +/-5%, EMBALAGEM 1.0 UNIDADE", ("32 MM X 50 M", "45 MM X 50 M", "25 MM X 50 M", "48 MM X 100 M"), "EMBALAGEM 1.0 UNIDADE ", 17.25),

@@ -8,11 +8,17 @@ from datetime import datetime, timedelta
 from .formats import _copy, _money, _numero_compra, _parse_ts, _processo, _ts
 from .orgaos import Orgao, Unidade
 from .sistemas import _link, _sistema
-from .tables import (_AMPARO, _INSTRUMENTO_NOME, _MODO_NOME, _ORCAMENTO_SIGILOSO, _PROFILES, _SITUACAO_COMPRA,
-                     MODALIDADE_NOME_EM_REGISTRO)
+from .tables import (
+    _AMPARO,
+    _INSTRUMENTO_NOME,
+    _MODO_NOME,
+    _ORCAMENTO_SIGILOSO,
+    _PROFILES,
+    _SITUACAO_COMPRA,
+    MODALIDADE_NOME_EM_REGISTRO,
+)
 from .texts import _INFO_COMPLEMENTAR, _JUSTIFICATIVAS, _objeto, _opt_text, presence
 from .weighted import Weighted
-
 
 # situacaoCompraId at publication: divulgada, now and then anulada, revogada or suspensa.
 _SITUACAO = Weighted([(1, 0.99), (3, 0.005), (2, 0.003), (4, 0.002)])

@@ -13,7 +13,6 @@ from .tables import _CATEGORIA_PROCESSO, _TIPO_CONTRATO
 from .texts import _INFO_COMPLEMENTAR, _OBJETOS, _objeto, _opt_text, presence
 from .weighted import Weighted, cum
 
-
 _TIPO_CONTRATO_VALS, _TIPO_CONTRATO_CUM = cum([(1, 45), (7, 24), (8, 20), (5, 3), (12, 3), (6, 1), (2, 0.5), (3, 0.3), (4, 1), (9, 0.5), (10, 0.5), (11, 1)])
 _CATPROC_VALS, _CATPROC_CUM = cum([(2, 55), (8, 18), (9, 6), (7, 4), (10, 5), (3, 4), (6, 3), (5, 2), (11, 1.5), (1, 0.5), (4, 0.2)])
 _OBJ_CAT = {tpl: cat for tpls in _OBJETOS.values() for tpl, cat in tpls}

@@ -8,7 +8,6 @@ import string
 from .ids import _valid_cpf, valid_cnpj
 from .weighted import Weighted
 
-
 _SOBRENOMES = ("SILVA", "SANTOS", "OLIVEIRA", "SOUZA", "PEREIRA", "LIMA", "CARVALHO", "FERREIRA", "RODRIGUES", "ALMEIDA", "COSTA",
                "GOMES", "MARTINS", "ARAUJO", "MELO", "BARBOSA", "RIBEIRO", "ALVES", "CARDOSO", "SCHWAB", "POZZI", "MULLER", "ROSSI",
                "BERTOLDI", "NASCIMENTO", "MOREIRA", "TEIXEIRA", "CAVALCANTI", "MENDES", "FREITAS", "ZANELLA", "KLEIN", "BECKER")

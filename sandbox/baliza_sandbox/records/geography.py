@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 _UF: dict[str, tuple[str, str]] = {  # sigla -> (ufNome, "ESTADO D? ..." razão social)
     "AC": ("Acre", "ESTADO DO ACRE"), "AL": ("Alagoas", "ESTADO DE ALAGOAS"), "AP": ("Amapá", "ESTADO DO AMAPA"),
     "AM": ("Amazonas", "ESTADO DO AMAZONAS"), "BA": ("Bahia", "ESTADO DA BAHIA"), "CE": ("Ceará", "ESTADO DO CEARA"),

@@ -11,7 +11,6 @@ from .formats import _copy, _ts
 from .tables import _BENEFICIO_NOME, _CRITERIO_NOME, _ITEM_CATEGORIA, _PROFILES, _SITUACAO_ITEM
 from .weighted import Weighted
 
-
 # What a leilão lot is.
 _LOTES = Weighted([("veículo", 0.45), ("sucata", 0.20), ("máquina", 0.15), ("terreno", 0.20)])
 # situacaoCompraItem of an item published without its result.

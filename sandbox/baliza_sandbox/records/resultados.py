@@ -11,7 +11,6 @@ from .fornecedores import _fornecedor
 from .tables import _PORTE_NOME
 from .weighted import Weighted
 
-
 # How many suppliers an item's result names.
 _SUPPLIERS = Weighted([(1, 0.90), (2, 0.07), (3, 0.03)])
 

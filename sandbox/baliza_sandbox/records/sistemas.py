@@ -10,7 +10,6 @@ from .geography import _ACCENTS
 from .orgaos import Orgao, Unidade
 from .weighted import Weighted, cum
 
-
 _B64 = string.ascii_letters + string.digits + "+/"
 
 

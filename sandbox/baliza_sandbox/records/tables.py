@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from .weighted import cum
 
-
 _MODALIDADE_ROWS: tuple[tuple[int, str, str, str, str], ...] = (
     (1, "Leilão - Eletrônico", "Leilão realizado em formato eletrônico para alienação de bens imóveis ou de bens móveis inservíveis ou legalmente apreendidos", "2021-06-21T13:44:42", "2021-06-21T13:44:42"),
     (2, "Diálogo Competitivo", "Modalidade de licitação para contratação de obras, serviços e compras em que a Administração realiza diálogos com licitantes previamente selecionados", "2021-06-21T13:44:42", "2021-06-21T13:44:42"),

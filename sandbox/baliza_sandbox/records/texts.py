@@ -8,7 +8,6 @@ from decimal import Decimal
 from .orgaos import _PESSOAS, Unidade
 from .weighted import Weighted
 
-
 # kind codes: C compras, S serviços, O obras, L leilão/alienação, I inexigibilidade, R credenciamento
 _OBJETOS: dict[str, tuple[tuple[str, int], ...]] = {  # kind -> ((template, categoriaProcesso id), ...)
     "C": (

@@ -14,7 +14,6 @@ from bisect import bisect_right
 from decimal import Decimal
 from typing import Generic, Iterable, TypeVar
 
-
 T = TypeVar("T")
 
 
