@@ -70,10 +70,10 @@ def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
     assert code == 1 and "all checks passed" not in text
     assert "FAIL  configuration: BALIZA_DUCKDB_MEMORY_LIMIT='abc': DuckDB refuses it as memory_limit: " in text
     assert "Memory must have a number" in text
-    # ... which is what staging would have met: the warehouse IO manager opens DuckDB with that limit.
-    io_manager = resources_for(Settings.from_env(strict=False))["io_manager"]
-    with pytest.raises(duckdb.Error, match="Memory must have a number"):
-        duckdb.connect(":memory:", config=dict(io_manager.connection_config))
+    # ... which is what staging would have met: the warehouse opens DuckDB with that limit.
+    warehouse = resources_for(Settings.from_env(strict=False))["warehouse"]
+    with pytest.raises(duckdb.Error, match="Memory must have a number"), warehouse.connect():
+        pass
     env.setenv("BALIZA_DUCKDB_MEMORY_LIMIT", "1.5GB")
     code, text = _doctor()
     assert code == 0 and "all checks passed" in text, text

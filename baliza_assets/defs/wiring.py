@@ -3,19 +3,20 @@
 import dagster as dg
 
 from ..settings import DEFAULT_MEMORY_LIMIT, Settings
-from .io_managers import LakeIOManager, WarehouseIOManager
+from .io_managers import LakeIOManager
 from .resources import LakeResource, PncpResource, WarehouseResource
 
 
 def build_resources(pncp: PncpResource, lake: LakeResource, duckdb_path: str,
                     memory_limit: str = DEFAULT_MEMORY_LIMIT) -> dict:
-    """Every resource the assets and checks use, from the three things that vary."""
+    """Every resource the assets and checks use, from the three things that vary. The assets write
+    their own stores (the lake, the warehouse) and return a ``MaterializeResult``; the one IO manager
+    loads the lake's partitions as inputs."""
     return {
         "pncp": pncp,
         "lake": lake,
         "warehouse": WarehouseResource(path=duckdb_path, lake=lake, memory_limit=memory_limit),
         "lake_io_manager": LakeIOManager(lake=lake),
-        "io_manager": WarehouseIOManager(database=duckdb_path, connection_config={"memory_limit": memory_limit}),
     }
 
 

@@ -264,6 +264,16 @@ class Lake:
         keys = self.store.list(self._pending_prefix(table, day))
         return self._scan(keys) if keys else None
 
+    def promote(self, table: str, day: date, schema: dict) -> tuple[int, int]:
+        """Make the day's pending rows its partition: one compacted file (columns ``schema``, an empty
+        one when nothing is pending), replacing the day whole, then the pending rows are cleared.
+        Returns (bytes, rows) written. Redone after a failure in between, it writes the same file."""
+        pending = self.scan_pending(table, day)
+        frame = (pending.select(list(schema)) if pending is not None else pl.DataFrame(schema=schema).lazy())
+        written = self.write(table, day, frame)
+        self.clear_pending(table, day)
+        return written
+
     def clear_pending(self, table: str, day: date) -> None:
         self.store.delete(self.store.list(self._pending_prefix(table, day)))
 

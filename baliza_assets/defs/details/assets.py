@@ -76,7 +76,7 @@ def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpo
                                          f"arquivos{suffix}": {dg.AssetKey(["raw", source])},
                                          f"resultados{suffix}": {dg.AssetKey(["raw", f"itens{suffix}"])}})
     def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource, source: DayFrames):
-        selected = {kind for kind in KINDS if f"{kind}{suffix}" in context.op_execution_context.selected_output_names}
+        selected = {kind for kind in KINDS if dg.AssetKey(tables[kind].split("/")) in context.selected_asset_keys}
         client, store = pncp.client(), lake.lake()
 
         def results_of(page) -> list:

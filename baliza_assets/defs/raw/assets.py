@@ -3,7 +3,6 @@
 
 import dagster as dg
 
-from ...lib.frames import DayFrames
 from ...lib.pncp import endpoints as E
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..resources import LakeResource, PncpResource
@@ -21,7 +20,7 @@ RAW = dict(
 
 
 @dg.asset(key=["raw", "contratacoes"], **RAW)
-def raw_contratacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> DayFrames:
+def raw_contratacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> dg.MaterializeResult:
     """Contratações published each day, every modalidade (one listing per code of the official
     `/v1/modalidades` table, which is archived too): one row per HTTP request with its params,
     status, ETag, page counters and the verbatim payload (zstd in Parquet)."""
@@ -34,7 +33,7 @@ def raw_contratacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake
 
 
 @dg.asset(key=["raw", "contratos"], **RAW)
-def raw_contratos(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> DayFrames:
+def raw_contratos(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> dg.MaterializeResult:
     """Contratos published each day (`/v1/contratos`), one row per HTTP request, payload verbatim."""
 
     async def plan(client, day):
@@ -44,7 +43,7 @@ def raw_contratos(context: dg.AssetExecutionContext, pncp: PncpResource, lake: L
 
 
 @dg.asset(key=["raw", "atas"], **RAW)
-def raw_atas(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> DayFrames:
+def raw_atas(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> dg.MaterializeResult:
     """Atas de registro de preço updated each day (`/v1/atas/atualizacao`; `/v1/atas` filters by
     vigência and returns ~400k rows for any day), one row per HTTP request, payload verbatim."""
 

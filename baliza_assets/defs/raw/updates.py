@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import dagster as dg
 import polars as pl
 
-from ...lib.frames import DayFrames
 from ...lib.pncp import endpoints as E
 from ..partitions import FRESHNESS, window_days
 from ..resources import LakeResource, PncpResource
@@ -16,7 +15,7 @@ from .fetch import fetch_days, purpose_of
 
 
 @dg.asset(key=["raw", "atualizacoes"], **RAW)
-def raw_atualizacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> DayFrames:
+def raw_atualizacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> dg.MaterializeResult:
     """Contratações (every modalidade) and contratos updated each day (`/v1/contratacoes/atualizacao`,
     `/v1/contratos/atualizacao`): the full current records, one row per HTTP request, payload verbatim.
     Every record here is a version of it for CDC. Atas updated that day are `raw/atas` already."""
@@ -65,7 +64,7 @@ def _listed(store, archived: dict, day: date) -> dict:
 
 @dg.asset(key=["raw", "sweeps"], **{**RAW, "freshness_policy": FRESHNESS["cdc"]})
 def raw_sweeps(context: dg.AssetExecutionContext, config: SweepConfig, pncp: PncpResource,
-               lake: LakeResource) -> DayFrames:
+               lake: LakeResource) -> dg.MaterializeResult:
     """Archived publication days listed again, listing pages only and no details: the last
     `recent_days` days every day, every older archived day once per `history_cycle_days`, and the
     update feed of `late_feed_days` before. Only the listings (modalidades) that held records are
