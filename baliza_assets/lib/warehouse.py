@@ -159,14 +159,16 @@ def refresh_raw_view(con: duckdb.DuckDBPyConnection, lake: Lake) -> bool:
 
 
 def refresh_schema_versions_view(con: duckdb.DuckDBPyConnection, lake: Lake) -> bool:
-    """``meta.schema_versions``: every payload fingerprint per endpoint, with the days it was seen."""
+    """``meta.schema_versions``: every payload fingerprint per endpoint, with the days it was seen (each
+    archived table records its own, under ``meta/schema_versions/<table>/``)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
     try:
         con.execute(f"""
             CREATE OR REPLACE VIEW meta.schema_versions AS
             SELECT endpoint, fingerprint, min(partition_date) AS first_seen, max(partition_date) AS last_seen,
                    count(DISTINCT partition_date) AS days, sum(records) AS records, any_value(paths) AS paths
-            FROM read_parquet({_sql_str(lake.glob("meta/schema_versions"))}, hive_partitioning = false)
+            FROM read_parquet({_sql_str(lake.glob("meta/schema_versions/**"))}, hive_partitioning = false,
+                              union_by_name = true)
             GROUP BY endpoint, fingerprint
         """)
     except duckdb.IOException as e:

@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta, timezone
 import dagster as dg
 import polars as pl
 
-from ...lib import archive
+from ...lib import archive, drift
 from ...lib.harvest import Harvested, harvest
-from ...lib.lake import Lake
+from ...lib.lake import ROW_GROUP_ROWS, Lake
 from ...lib.pncp import Exchange, PncpClient
 from ...lib.pncp import endpoints as E
 from ...lib.pncp.errors import FetchFailed
@@ -129,6 +129,7 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
         for day in days:
             size, count = lake.promote(table, day, archive.SCHEMA)
             written, rows = written + size, rows + count
+            _record_schema_versions(lake, table, day)
         result = lake.scan(table, days)
         summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
                                                    json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
@@ -150,6 +151,15 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
             "compressed_bytes": written,
         }
     return meta
+
+
+def _record_schema_versions(lake: Lake, table: str, day: date) -> None:
+    """The day's payload fingerprints per endpoint, kept beside the archive (``meta.schema_versions``;
+    the ``payload_drift`` check compares them with the baseline)."""
+    found = drift.fingerprints(lake.scan(table, [day]), ROW_GROUP_ROWS)
+    versions_table = drift.versions_table(table)
+    old = lake.read(versions_table, day)
+    lake.write(versions_table, day, drift.record_versions(old, drift.versions(day, found, datetime.now(timezone.utc))))
 
 
 def _preview(result: pl.LazyFrame, n: int = 5) -> str:
