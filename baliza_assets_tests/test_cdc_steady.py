@@ -34,7 +34,7 @@ DAYS = 13
 BUSY = Volume(contratacoes=14, contratos=18, atas=6, lifetimes={
     "contratacoes": Lifetime(0.8, ((1.0, 1, 20),)), "contratos": Lifetime(0.8, ((1.0, 1, 20),)),
     "atas": Lifetime(0.5, ((1.0, 1, 20),))}, delete_rate=0.06, backdate_rate=0.3)
-DAILY = dg.AssetSelection.assets(*{k for work in DAILY_WORK for k in work.keys})
+DAILY = DAILY_WORK[0].selection | DAILY_WORK[1].selection | DAILY_WORK[2].selection
 KEYS = {"contratacoes": "numero_controle_pncp", "contratos": "numero_controle_pncp"}
 
 

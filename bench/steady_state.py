@@ -152,7 +152,7 @@ def main() -> int:
                     schedule = defs.get_schedule_def(work.name)
                     context = dg.build_schedule_context(instance=instance, scheduled_execution_time=morning)
                     request = schedule(context)
-                    result = dg.materialize([*ASSETS, *CHECKS], selection=request.asset_selection, resources=res,
+                    result = dg.materialize([*ASSETS, *CHECKS], selection=work.selection, resources=res,
                                             partition_key=request.partition_key, instance=instance,
                                             tags=request.tags, raise_on_error=False, run_config=QUIET)
                     if not result.success:

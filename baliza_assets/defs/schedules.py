@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import dagster as dg
 
-from ..lib.capture import TARGETS
+from .work import DAILY_TAG
 
 PRIORITY_TAG = "dagster/priority"
 
@@ -17,41 +17,36 @@ PRIORITY_TAG = "dagster/priority"
 @dataclass(frozen=True)
 class DailyWork:
     name: str
+    work: str  # the assets tagged baliza/daily=<work> (defs/work.py), and the captures of their records
     priority: int  # Dagster run priority: the queue launches higher first
     purpose: str
-    keys: tuple[tuple[str, ...], ...]
     description: str
 
+    @property
+    def selection(self) -> dg.AssetSelection:
+        fetched = dg.AssetSelection.tag(DAILY_TAG, self.work)
+        return fetched | (fetched.downstream(depth=1) & dg.AssetSelection.groups("cdc"))
 
-CAPTURES = tuple(("cdc", name) for name in TARGETS)
+
 DAILY_WORK = (
-    DailyWork("daily_harvest", 30, "publication",
-              (("raw", "contratacoes"), ("raw", "contratos"), ("raw", "atas"), ("raw", "itens"), ("raw", "arquivos"),
-               ("raw", "resultados"), ("staging", "contratacoes"), ("staging", "contratos"), ("staging", "atas"),
-               ("staging", "itens"), ("staging", "arquivos"), ("staging", "resultados"), ("marts", "daily_spend"))
-              + CAPTURES,
+    DailyWork("daily_harvest", "harvest", 30, "publication",
               "yesterday's publications: listings, the itens, arquivos and resultados of every new compra, staging, CDC"),
-    DailyWork("daily_updates", 20, "update_feed",
-              (("raw", "atualizacoes"), ("raw", "itens_updated"), ("raw", "arquivos_updated"),
-               ("raw", "resultados_updated"), ("cdc", "contratacoes"), ("cdc", "contratos"), ("cdc", "itens"),
-               ("cdc", "arquivos"), ("cdc", "resultados")),
+    DailyWork("daily_updates", "updates", 20, "update_feed",
               "yesterday's update feed (full current records) and the itens, arquivos and resultados of only the "
               "earlier compras it reports as changed, captured as versions"),
-    DailyWork("daily_sweep", 10, "sweep",
-              (("raw", "sweeps"), ("cdc", "contratacoes"), ("cdc", "contratos"), ("cdc", "atas")),
+    DailyWork("daily_sweep", "sweep", 10, "sweep",
               "earlier publication days listed again (listing pages only) to find deletions, and the update "
               "feed of a week before read again for backdated amendments"),
 )
 
 
 def daily_schedule(work: DailyWork, cron: str) -> dg.ScheduleDefinition:
-    keys = [dg.AssetKey(list(k)) for k in work.keys]
 
     @dg.schedule(
         name=work.name,
         cron_schedule=cron,
         execution_timezone="America/Sao_Paulo",
-        target=dg.AssetSelection.assets(*keys),
+        target=work.selection,
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description=f"Every day at 06:00 Brasília (BALIZA_HARVEST_CRON), one run for yesterday's partition: "
                     f"{work.description}. Run priority {work.priority} ({PRIORITY_TAG}).",
@@ -61,7 +56,6 @@ def daily_schedule(work: DailyWork, cron: str) -> dg.ScheduleDefinition:
         return dg.RunRequest(
             run_key=f"{work.name}:{day}",
             partition_key=day.isoformat(),
-            asset_selection=keys,
             tags={PRIORITY_TAG: str(work.priority), "baliza/trigger": work.name, "baliza/purpose": work.purpose},
         )
 

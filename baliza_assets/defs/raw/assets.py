@@ -4,18 +4,21 @@
 import dagster as dg
 
 from ...lib.pncp import endpoints as E
-from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN
+from ..partitions import daily as daily_partitions
 from ..resources import LakeResource, PncpResource
+from ..work import daily
 from .fetch import fetch_days, purpose_of
 
 RAW = dict(
     group_name="raw",
-    partitions_def=daily,
+    partitions_def=daily_partitions,
     io_manager_key="lake_io_manager",
     pool="pncp_consulta",
     backfill_policy=RANGE_IN_ONE_RUN,
     kinds={"polars", "parquet"},
     freshness_policy=FRESHNESS["raw"],
+    tags=daily("harvest"),
 )
 
 

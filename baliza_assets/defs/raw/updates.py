@@ -10,11 +10,12 @@ import polars as pl
 from ...lib.pncp import endpoints as E
 from ..partitions import FRESHNESS, window_days
 from ..resources import LakeResource, PncpResource
+from ..work import daily
 from .assets import RAW
 from .fetch import fetch_days, purpose_of
 
 
-@dg.asset(key=["raw", "atualizacoes"], **RAW)
+@dg.asset(key=["raw", "atualizacoes"], **{**RAW, "tags": daily("updates")})
 def raw_atualizacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> dg.MaterializeResult:
     """Contratações (every modalidade) and contratos updated each day (`/v1/contratacoes/atualizacao`,
     `/v1/contratos/atualizacao`): the full current records, one row per HTTP request, payload verbatim.
@@ -62,7 +63,7 @@ def _listed(store, archived: dict, day: date) -> dict:
     return out
 
 
-@dg.asset(key=["raw", "sweeps"], **{**RAW, "freshness_policy": FRESHNESS["cdc"]})
+@dg.asset(key=["raw", "sweeps"], **{**RAW, "freshness_policy": FRESHNESS["cdc"], "tags": daily("sweep")})
 def raw_sweeps(context: dg.AssetExecutionContext, config: SweepConfig, pncp: PncpResource,
                lake: LakeResource) -> dg.MaterializeResult:
     """Archived publication days listed again, listing pages only and no details: the last

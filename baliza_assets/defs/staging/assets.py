@@ -11,6 +11,7 @@ from ...lib import staging as S
 from ...lib.frames import DayFrames
 from ...lib.staging.models import validate
 from ...lib.warehouse import refresh_raw_view, replace_days
+from .. import work
 from ..metadata import markdown
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..resources import LakeResource, WarehouseResource
@@ -93,6 +94,7 @@ def _staging_asset(name: str):
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb"},
         freshness_policy=FRESHNESS["staging"],
+        tags=work.daily("harvest"),
         check_specs=[dg.AssetCheckSpec(
             "valid_records", asset=["staging", name], blocking=True,
             description=f"Every record of staging.{name} was typed and passed its pandera model "
