@@ -10,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[dev]"
+.venv/bin/python -m pip install --quiet -e ".[dev]" -e ./sandbox
 
 export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
 mkdir -p "$DAGSTER_HOME"
@@ -18,7 +18,7 @@ mkdir -p "$DAGSTER_HOME"
 
 # The sandbox's clock sits two days after DAY, with the real latency and faults 50x faster.
 NOW="$(.venv/bin/python -c "import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=2))" "$DAY")T00:00:00"
-.venv/bin/python -m baliza_assets.sandbox serve --port "$PORT" --volume small --faults real --latency-scale 0.02 \
+.venv/bin/python -m baliza_sandbox serve --port "$PORT" --volume small --faults real --latency-scale 0.02 \
   --now "$NOW" 2> "$DAGSTER_HOME/sandbox.log" &
 SANDBOX=$!
 trap 'kill $SANDBOX 2>/dev/null || true' EXIT

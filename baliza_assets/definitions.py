@@ -10,10 +10,13 @@ from .defs.marts import assets as marts
 from .defs.raw import assets as raw
 from .defs.raw import checks as raw_checks
 from .defs.raw import updates
-from .defs.resources import resources_from_env
 from .defs.schedules import daily_schedules
 from .defs.staging import assets as staging
 from .defs.staging import checks as staging_checks
+from .defs.wiring import resources_for
+from .settings import Settings
+
+SETTINGS = Settings.from_env()  # every variable read and checked once, as the code location loads
 
 ASSETS = dg.load_assets_from_modules([raw, updates, details, staging, marts, capture])
 CHECKS = dg.load_asset_checks_from_modules([raw_checks, details_checks, staging_checks])
@@ -28,7 +31,7 @@ defs = dg.Definitions(
     executor=dg.in_process_executor,
     assets=ASSETS,
     asset_checks=CHECKS,
-    schedules=daily_schedules(),
+    schedules=daily_schedules(SETTINGS.harvest_cron),
     sensors=[automation_sensor],
-    resources=resources_from_env(),
+    resources=resources_for(SETTINGS),
 )

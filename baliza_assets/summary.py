@@ -5,14 +5,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
 
-from .defs.resources import DEFAULT_LAKE, duckdb_path_from_env
 from .lib import warehouse
-from .lib.lake import Lake, S3Settings
 from .lib.staging import ENTITIES
+from .settings import Settings
 
 STAGING = tuple(ENTITIES)
 MARTS = ("daily_spend", "price_evidence", "item_price_references", "supplier_profiles", "buyer_profiles")
@@ -21,10 +19,9 @@ MARTS = ("daily_spend", "price_evidence", "item_price_references", "supplier_pro
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     day = date.fromisoformat(argv[0]) if argv else None
-    s3 = S3Settings.from_env()
-    lake = Lake(os.environ.get("BALIZA_LAKE", DEFAULT_LAKE), s3)
-    path = duckdb_path_from_env()
-    with warehouse.connect(path, lake, s3, read_only=True) as con:
+    settings = Settings.from_env(strict=False)
+    path = settings.duckdb_path
+    with warehouse.connect(path, settings.lake(), settings.s3, read_only=True) as con:
         where, params = ("WHERE partition_date = ?", [day]) if day else ("", [])
         print(f"Warehouse {path}" + (f", day {day}" if day else ""))
         for endpoint, n, records, json_bytes in con.execute(

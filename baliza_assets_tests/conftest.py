@@ -3,11 +3,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date, datetime
 
+import dagster as dg
 import pytest
 
 from baliza_assets.lib.pncp import ClientConfig, PncpClient
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.server import running
 
 # A weekday with a realistic modalidade mix; the clock sits two days later.
 DAY = date(2025, 7, 10)
@@ -22,6 +23,13 @@ def fast_config(endpoints, **overrides) -> ClientConfig:
     )
     base.update(overrides)
     return ClientConfig(**base)
+
+
+@pytest.fixture
+def instance():
+    """A real Dagster instance in a temporary folder (runs, events, asset status), one per test."""
+    with dg.instance_for_test() as inst:
+        yield inst
 
 
 @pytest.fixture

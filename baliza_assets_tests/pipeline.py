@@ -10,9 +10,10 @@ import dagster as dg
 import duckdb
 
 from baliza_assets.definitions import ASSETS, CHECKS
-from baliza_assets.defs.resources import LakeResource, PncpResource, build_resources
+from baliza_assets.defs.resources import LakeResource, PncpResource
+from baliza_assets.defs.wiring import build_resources
 from baliza_assets.lib import warehouse
-from baliza_assets.sandbox import World
+from baliza_sandbox import World
 
 
 def resources(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -> dict:

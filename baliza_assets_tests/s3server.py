@@ -86,7 +86,7 @@ def seaweedfs(workdir: Path):
                 break
             except Exception:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"SeaweedFS did not come up: {(workdir / 'weed.log').read_text()[-2000:]}")
+                    raise RuntimeError(f"SeaweedFS did not come up: {(workdir / 'weed.log').read_text()[-2000:]}") from None
                 time.sleep(0.3)
         yield server
     finally:

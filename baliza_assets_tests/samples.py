@@ -1,18 +1,14 @@
-"""The real PNCP captures in ../shared/pncp/samples and JSON shape comparison against them."""
+"""The real PNCP captures in pncp_samples/ and JSON shape comparison against them."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-
-import pytest
 
 from baliza_assets.lib.drift import shape as drift_shape
 from baliza_assets.lib.drift import type_name
 
-SAMPLES = Path(os.environ.get("PNCP_SAMPLES_DIR", Path(__file__).resolve().parents[2] / "shared" / "pncp" / "samples"))
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"real PNCP samples not found at {SAMPLES}")
+SAMPLES = Path(__file__).resolve().parent / "pncp_samples"
 
 
 def _type_name(v) -> str:

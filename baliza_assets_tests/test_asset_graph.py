@@ -36,6 +36,8 @@ def graph() -> dict:
             "backfill_policy": None if policy is None else str(policy.policy_type.value),
             "pool": node.pools and sorted(node.pools),
             "kinds": sorted(spec.kinds) if spec else None,
+            "io_manager": node.assets_def.get_io_manager_key_for_asset_key(key),
+            "partition_expr": (node.metadata or {}).get("partition_expr"),
             "has_description": bool(node.description),
             "freshness": _freshness(node),
             "automation": node.automation_condition and (node.automation_condition.get_label()
@@ -47,12 +49,27 @@ def graph() -> dict:
     return out
 
 
-def test_asset_graph_matches_snapshot():
-    current = graph()
+def schedules() -> dict:
+    """Each schedule's cron, and the assets its runs materialize, resolved against the graph."""
+    repo = defs.get_repository_def()
+    return {s.name: {"cron": s.cron_schedule, "timezone": s.execution_timezone,
+                     "targets": sorted(k.to_user_string() for k in s.target.resolvable_to_job.selection.resolve(repo.asset_graph))}
+            for s in sorted(repo.schedule_defs, key=lambda s: s.name)}
+
+
+def _matches(current: dict, snapshot: Path) -> bool:
     if os.environ.get("BALIZA_UPDATE_SNAPSHOTS"):
-        SNAPSHOT.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n")
-    expected = json.loads(SNAPSHOT.read_text())
-    assert current == expected, "the asset graph changed; review, then regenerate with BALIZA_UPDATE_SNAPSHOTS=1"
+        snapshot.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n")
+    return current == json.loads(snapshot.read_text())
+
+
+def test_asset_graph_matches_snapshot():
+    assert _matches(graph(), SNAPSHOT), "the asset graph changed; review, then regenerate with BALIZA_UPDATE_SNAPSHOTS=1"
+
+
+def test_schedule_targets_match_snapshot():
+    assert _matches(schedules(), SNAPSHOT.with_name("schedules.json")), (
+        "a schedule's targets changed; review, then regenerate with BALIZA_UPDATE_SNAPSHOTS=1")
 
 
 def test_schedules_and_sensors_run_by_default():

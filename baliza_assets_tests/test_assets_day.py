@@ -8,16 +8,12 @@ import dagster as dg
 import pytest
 
 from baliza_assets.lib.lake import Lake
-from baliza_assets.sandbox import Sandbox, profile
+from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
 from .pipeline import assert_day_matches, materialize, query, resources
 
-
-@pytest.fixture
-def instance():
-    with dg.instance_for_test() as inst:
-        yield inst
+pytestmark = pytest.mark.e2e
 
 
 def _materializations(result: dg.ExecuteInProcessResult) -> dict[str, dict]:

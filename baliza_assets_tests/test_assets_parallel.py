@@ -10,14 +10,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
+import pytest
 from dagster._core.events import DagsterEventType
 
 from baliza_assets.definitions import ASSETS
-from baliza_assets.sandbox import Sandbox, profile
+from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
 from .pipeline import assert_day_matches
 from .waiting import wait
+
+pytestmark = pytest.mark.e2e
 
 LOCAL_INSTANCE = Path(__file__).parents[1] / "deploy" / "local" / "dagster.yaml"
 POOL_OF_STEP = {a.node_def.name: a.node_def.pool for a in ASSETS if a.node_def.pool}

@@ -9,11 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
-from baliza_assets.sandbox import Sandbox, profile
+from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
 from .pipeline import assert_day_matches, query
+
+pytestmark = pytest.mark.e2e
 
 PARTITIONED = "group:raw or group:details or group:staging or key:marts/daily_spend"
 

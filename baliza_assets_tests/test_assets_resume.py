@@ -8,19 +8,15 @@ import dagster as dg
 import pytest
 
 from baliza_assets.lib.lake import Lake
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import ApiFaults, Faults
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import ApiFaults, Faults
 
 from .conftest import DAY
 from .pipeline import materialize, query, resources
 
+pytestmark = pytest.mark.e2e
+
 CONTRATOS = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"])
-
-
-@pytest.fixture
-def instance():
-    with dg.instance_for_test() as inst:
-        yield inst
 
 
 def test_failure_mid_partition_then_resume(world, serve, tmp_path, instance):

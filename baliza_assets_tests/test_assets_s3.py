@@ -9,10 +9,12 @@ import pytest
 
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import Lake, S3Settings
-from baliza_assets.sandbox import Sandbox, profile
+from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
 from .pipeline import assert_day_matches, materialize, resources
+
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
@@ -40,11 +42,11 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
             assert k.startswith(f"archive/cdc/{k.split('/')[2]}/changes/date={DAY}/changes-"), k
     assert {e: len(files) for e, files in changes.items()} == dict.fromkeys(
         ("arquivos", "atas", "contratacoes", "contratos", "itens", "resultados"), 1), "one change set of inserts; the re-run changed nothing"
-    assert sorted(k for k in keys if not k.startswith("archive/cdc/")) == [
-        f"archive/{t}/date={DAY}/part-0.parquet"
-        for t in ("meta/schema_versions", "raw/arquivos", "raw/arquivos_updated", "raw/atas", "raw/atualizacoes",
-                  "raw/contratacoes", "raw/contratos", "raw/itens", "raw/itens_updated", "raw/resultados",
-                  "raw/resultados_updated", "raw/sweeps")]
+    raw = ("raw/arquivos", "raw/arquivos_updated", "raw/atas", "raw/atualizacoes", "raw/contratacoes", "raw/contratos",
+           "raw/itens", "raw/itens_updated", "raw/resultados", "raw/resultados_updated", "raw/sweeps")
+    # each archived table, and beside it the payload fingerprints its asset recorded
+    assert sorted(k for k in keys if not k.startswith("archive/cdc/")) == sorted(
+        f"archive/{t}/date={DAY}/part-0.parquet" for t in raw + tuple(f"meta/schema_versions/{t}" for t in raw))
     assert not (tmp_path / "lake").exists(), "nothing may go to local disk when the lake is on S3"
     assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
 

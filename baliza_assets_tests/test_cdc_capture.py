@@ -5,7 +5,6 @@ the sandbox's ground truth."""
 from __future__ import annotations
 
 import dataclasses
-
 from datetime import datetime, time, timedelta
 
 import dagster as dg
@@ -13,10 +12,10 @@ import polars as pl
 import pytest
 
 from baliza_assets.lib.lake import Lake
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.world import PROFILES, Lifetime
-from baliza_assets.sandbox.faults import Faults
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
+from baliza_sandbox.server import running
+from baliza_sandbox.world import PROFILES, Lifetime
 
 from .conftest import DAY, NOW
 from .pipeline import ASSETS, CHECKS, materialize, query, resources

@@ -8,8 +8,8 @@ import hashlib
 import json
 import statistics
 from collections import defaultdict
-from decimal import Decimal
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import dagster as dg
 import polars as pl
@@ -19,12 +19,14 @@ from baliza_assets.defs.schedules import DAILY_WORK
 from baliza_assets.lib.lake import Lake
 from baliza_assets.lib.pncp import CompraRef
 from baliza_assets.ops import payload
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.world import Lifetime, Volume
-from baliza_assets.sandbox.faults import profile
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import profile
+from baliza_sandbox.server import running
+from baliza_sandbox.world import Lifetime, Volume
 
 from .pipeline import materialize, query, resources
+
+pytestmark = pytest.mark.e2e
 
 FIRST = date(2025, 7, 1)
 DAYS = 13
@@ -32,7 +34,7 @@ DAYS = 13
 BUSY = Volume(contratacoes=14, contratos=18, atas=6, lifetimes={
     "contratacoes": Lifetime(0.8, ((1.0, 1, 20),)), "contratos": Lifetime(0.8, ((1.0, 1, 20),)),
     "atas": Lifetime(0.5, ((1.0, 1, 20),))}, delete_rate=0.06, backdate_rate=0.3)
-DAILY = dg.AssetSelection.assets(*{k for work in DAILY_WORK for k in work.keys})
+DAILY = DAILY_WORK[0].selection | DAILY_WORK[1].selection | DAILY_WORK[2].selection
 KEYS = {"contratacoes": "numero_controle_pncp", "contratos": "numero_controle_pncp"}
 
 

@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from baliza_assets.lib.pncp import CompraRef, InvalidValue, endpoints as E
+from baliza_assets.lib.pncp import CompraRef, InvalidValue
+from baliza_assets.lib.pncp import endpoints as E
 from baliza_assets.lib.pncp.client import _Walk
-from baliza_assets.sandbox import Sandbox
+from baliza_sandbox import Sandbox
 
 from .conftest import DAY
 

@@ -14,9 +14,10 @@ from dataclasses import replace
 
 import pytest
 
-from baliza_assets.lib.pncp import CircuitOpen, FetchFailed, PncpClient, RetriesExhausted, endpoints as E
-from baliza_assets.sandbox import ApiFaults, Faults, Latency, Sandbox
-from baliza_assets.sandbox.world import KEYS
+from baliza_assets.lib.pncp import CircuitOpen, FetchFailed, PncpClient, RetriesExhausted
+from baliza_assets.lib.pncp import endpoints as E
+from baliza_sandbox import ApiFaults, Faults, Latency, Sandbox
+from baliza_sandbox.world import KEYS
 
 from .conftest import DAY, fast_config
 
@@ -146,7 +147,7 @@ async def test_a_page_that_keeps_failing_fails_the_fetch_but_keeps_what_arrived(
 
 
 def replace_world_volume(world, contratos_per_day: int):
-    from baliza_assets.sandbox import World
+    from baliza_sandbox import World
 
     return World(seed=world.seed, volume=replace(world.volume, contratos=contratos_per_day), now=world.now)
 
@@ -195,7 +196,7 @@ async def test_in_process_sandbox_needs_no_socket(world):
     """The same sandbox mounted in-process (httpx.ASGITransport) for the fastest tests."""
     import httpx
 
-    from baliza_assets.sandbox.server import Endpoints
+    from baliza_sandbox.server import Endpoints
 
     sandbox = Sandbox(world)
     config = fast_config(Endpoints("http://sandbox"))

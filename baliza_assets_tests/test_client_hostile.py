@@ -15,8 +15,6 @@ from baliza_assets.lib.pncp import PncpClient
 from baliza_assets.lib.pncp import endpoints as E
 from baliza_assets.lib.pncp.errors import FetchFailed, PncpError
 
-from .conftest import fast_config
-
 DAY = date(2025, 7, 10)
 
 

@@ -9,8 +9,8 @@ import dagster as dg
 import pytest
 
 from baliza_assets.lib import completeness as C
-from baliza_assets.sandbox import Sandbox
-from baliza_assets.sandbox.faults import Faults
+from baliza_sandbox import Sandbox
+from baliza_sandbox.faults import Faults
 
 from .conftest import DAY
 from .pipeline import materialize, resources
@@ -76,7 +76,7 @@ def _quiet_modalidades(sandbox: Sandbox, day: date, modalidades) -> None:
 
 
 def test_a_collapsed_weekday_fails_volume_and_a_sunday_does_not(world, serve, tmp_path):
-    from baliza_assets.sandbox import records
+    from baliza_sandbox import records
 
     raw = dg.AssetSelection.assets(["raw", "contratacoes"]) | dg.AssetSelection.checks_for_assets(["raw", "contratacoes"])
     sandbox = Sandbox(world, Faults())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,14 @@ def test_helm_values_match_the_production_instance():
     assert values["concurrency"]["pools"]["defaultLimit"] == instance["concurrency"]["pools"]["default_limit"]
     assert values["dagsterDaemon"]["runRetries"]["maxRetries"] == instance["run_retries"]["max_retries"]
     assert values["telemetry"] == {"enabled": False}
+
+
+def test_the_code_location_and_its_image_leave_the_sandbox_out():
+    """The offline PNCP sandbox is a distribution of its own (sandbox/): no module of the code location
+    imports it, its web stack is no runtime dependency, and the image copies only baliza_assets."""
+    root = DEPLOY.parent
+    assert [p for p in (root / "baliza_assets").rglob("*.py") if "baliza_sandbox" in p.read_text()] == []
+    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert [d for d in deps if d.startswith(("starlette", "uvicorn", "baliza-sandbox"))] == []
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "COPY baliza_assets ./baliza_assets" in dockerfile and "sandbox" not in dockerfile

@@ -29,13 +29,15 @@ from dagster._core.scheduler.instigation import (
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import Lake, S3Settings
 from baliza_assets.ops import graphql
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
+from baliza_sandbox.server import running
 
 from .pgserver import postgres
 from .s3server import free_port
 from .waiting import http_ok, wait
+
+pytestmark = pytest.mark.e2e
 
 DEPLOY = Path(__file__).parents[1] / "deploy"
 PG_SECRET = f"pg-secret-{uuid.uuid4().hex[:12]}"

@@ -6,18 +6,14 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from baliza_assets.sandbox import Sandbox
+from baliza_sandbox import Sandbox
 
 from .conftest import DAY
 from .pipeline import materialize, resources, truth
 
+pytestmark = pytest.mark.e2e
+
 DETAIL_TABLES = ("raw/itens", "raw/arquivos", "raw/resultados")
-
-
-@pytest.fixture
-def instance():
-    with dg.instance_for_test() as inst:
-        yield inst
 
 
 def _materializations(result) -> dict:

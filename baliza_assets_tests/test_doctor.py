@@ -18,12 +18,12 @@ import pytest
 from dagster._core.events import DagsterEvent, DagsterEventType
 from dagster._core.test_utils import create_run_for_test
 
-from baliza_assets.defs.resources import resources_from_env
+from baliza_assets.defs.wiring import resources_for
 from baliza_assets.ops import doctor
-from baliza_assets.ops.settings import Settings
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
-from baliza_assets.sandbox.server import running
+from baliza_assets.settings import Settings
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
+from baliza_sandbox.server import running
 
 from .conftest import DAY, NOW
 
@@ -61,7 +61,7 @@ def env(monkeypatch, tmp_path, sandbox):
 def _doctor(**probe) -> tuple[int, str]:
     """doctor as `baliza doctor` runs it; ``probe_day=`` picks another day than yesterday in Brasília."""
     out = io.StringIO()
-    return doctor.run(Settings.from_env(), out, **probe), out.getvalue()
+    return doctor.run(Settings.from_env(strict=False), out, **probe), out.getvalue()
 
 
 def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
@@ -70,10 +70,10 @@ def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
     assert code == 1 and "all checks passed" not in text
     assert "FAIL  configuration: BALIZA_DUCKDB_MEMORY_LIMIT='abc': DuckDB refuses it as memory_limit: " in text
     assert "Memory must have a number" in text
-    # ... which is what staging would have met: the warehouse IO manager opens DuckDB with that limit.
-    io_manager = resources_from_env()["io_manager"]
-    with pytest.raises(duckdb.Error, match="Memory must have a number"):
-        duckdb.connect(":memory:", config=dict(io_manager.connection_config))
+    # ... which is what staging would have met: the warehouse opens DuckDB with that limit.
+    warehouse = resources_for(Settings.from_env(strict=False))["warehouse"]
+    with pytest.raises(duckdb.Error, match="Memory must have a number"), warehouse.connect():
+        pass
     env.setenv("BALIZA_DUCKDB_MEMORY_LIMIT", "1.5GB")
     code, text = _doctor()
     assert code == 0 and "all checks passed" in text, text

@@ -8,9 +8,9 @@ import pytest
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.drift import Fingerprint, compare, load_baseline
 from baliza_assets.lib.lake import Lake
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
-from baliza_assets.sandbox.world import DEFAULT_DRIFT, DriftRule
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
+from baliza_sandbox.world import DEFAULT_DRIFT, DriftRule
 
 from .conftest import DAY
 from .pipeline import materialize, resources

@@ -23,13 +23,15 @@ from dagster._core.events import DagsterEventType
 
 from baliza_assets.lib.lake import Lake
 from baliza_assets.ops import graphql
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import ApiFaults, Faults
-from baliza_assets.sandbox.server import running
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import ApiFaults, Faults
+from baliza_sandbox.server import running
 
 from .conftest import DAY, NOW
 from .s3server import free_port
 from .waiting import http_ok, wait
+
+pytestmark = pytest.mark.e2e
 
 LOCAL_INSTANCE = Path(__file__).parents[1] / "deploy" / "local" / "dagster.yaml"
 FREE_AFTER_S = yaml.safe_load(LOCAL_INSTANCE.read_text())["run_monitoring"]["free_slots_after_run_end_seconds"]

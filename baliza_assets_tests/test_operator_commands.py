@@ -17,15 +17,17 @@ import dagster as dg
 import pytest
 
 from baliza_assets.ops import backup, doctor, payload, query, retry, verify
-from baliza_assets.ops.settings import Settings
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import ApiFaults, Faults
+from baliza_assets.settings import Settings
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import ApiFaults, Faults
 
 from .conftest import DAY
 from .pipeline import materialize, resources
 from .pipeline import query as sql
 from .s3server import free_port
 from .waiting import http_ok, wait
+
+pytestmark = pytest.mark.e2e
 
 CONTRATOS = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"])
 SECRET = "known-secret-value-9f3c"
@@ -38,12 +40,12 @@ def archive(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("ops")
     world = World(seed=7, volume="small", now=NOW)
-    from baliza_assets.sandbox.server import running
+    from baliza_sandbox.server import running
 
     with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         assert materialize(resources(ep, root), instance, DAY, selection=CONTRATOS).success
-        settings = Settings(ep.consulta, ep.detail, str(root / "baliza.duckdb"), str(root / "lake"),
-                            Settings.from_env().s3)
+        settings = Settings(consulta_url=ep.consulta, detail_url=ep.detail, duckdb_path=str(root / "baliza.duckdb"),
+                            lake_location=str(root / "lake"))
         yield settings, root, world, instance, ep
 
 

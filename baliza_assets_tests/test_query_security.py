@@ -23,20 +23,22 @@ import pytest
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import S3Settings
 from baliza_assets.ops import payload, query
-from baliza_assets.ops.settings import Settings
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
+from baliza_assets.settings import Settings
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
 
 from .conftest import DAY
 from .pipeline import materialize, resources
 from .test_operator_commands import CONTRATOS, archive  # noqa: F401  (the local archive, shared)
+
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def s3_archive(s3_server, tmp_path_factory):
     """DAY's contratos archived on S3 (s3://bucket/archive) and staged; objects outside the lake beside it.
     Yields (settings, root, world, bucket)."""
-    from baliza_assets.sandbox.server import running
+    from baliza_sandbox.server import running
 
     from .conftest import NOW
 
@@ -53,7 +55,8 @@ def s3_archive(s3_server, tmp_path_factory):
     with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         assert materialize(resources(ep, root, lake=location, s3=s3_server), instance, DAY, selection=CONTRATOS).success
     s3 = S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key, s3_server.region)
-    yield Settings(ep.consulta, ep.detail, str(root / "baliza.duckdb"), location, s3), root, world, bucket
+    yield Settings(consulta_url=ep.consulta, detail_url=ep.detail, duckdb_path=str(root / "baliza.duckdb"),
+                   lake_location=location, s3=s3), root, world, bucket
 
 
 @dataclass

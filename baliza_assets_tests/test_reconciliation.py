@@ -8,8 +8,8 @@ import dagster as dg
 
 from baliza_assets.lib import archive
 from baliza_assets.lib.reconcile import reconcile
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
 
 from .conftest import DAY
 from .pipeline import materialize, query, resources

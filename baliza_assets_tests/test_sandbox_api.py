@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 import httpx
 import pytest
 
-from baliza_assets.sandbox import DriftRule, Sandbox, World
+from baliza_sandbox import DriftRule, Sandbox, World
 
 from .conftest import DAY, NOW
-from .samples import assert_shape_matches, load, needs_samples, real_records
+from .samples import assert_shape_matches, load, real_records
 
 D = DAY.strftime("%Y%m%d")
 
@@ -120,7 +120,6 @@ def test_detail_endpoints_are_bare_arrays_and_itens_default_to_10(api, world):
     assert [m["id"] for m in mods] == list(range(1, 20))
 
 
-@needs_samples
 def test_pages_have_the_keys_and_types_of_the_real_captures(world, serve):
     """Fidelity: the sandbox's pages vs the real captured pages (envelope and records)."""
     old = World(seed=3, volume="small", now=datetime(2024, 7, 3))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from baliza_assets.sandbox import World
-from baliza_assets.sandbox.world import Lifetime, Volume
+from baliza_sandbox import World
+from baliza_sandbox.world import Lifetime, Volume
 
 FIRST = date(2025, 7, 1)
 BUSY = Volume(contratacoes=40, contratos=1, atas=1, lifetimes={

@@ -7,13 +7,16 @@ import re
 
 import dagster as dg
 import polars as pl
+import pytest
 
 from baliza_assets.lib.lake import Lake
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
 
 from .conftest import DAY
 from .pipeline import materialize, resources
+
+pytestmark = pytest.mark.e2e
 
 DETAILS = dg.AssetSelection.assets(["raw", "contratacoes"], ["raw", "itens"], ["raw", "arquivos"],
                                    ["staging", "contratacoes"], ["raw", "contratos"], ["staging", "contratos"])

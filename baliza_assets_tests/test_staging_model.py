@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
-from baliza_assets.sandbox.world import DEFAULT_DRIFT, DriftRule
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
+from baliza_sandbox.world import DEFAULT_DRIFT, DriftRule
 
 from .conftest import DAY
 from .pipeline import materialize, query, resources

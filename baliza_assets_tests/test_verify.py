@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import dagster as dg
+import pytest
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.loader import LoadingContextForTest
 from dagster._core.storage.event_log.base import AssetRecord
@@ -14,12 +15,14 @@ from dagster._core.storage.partition_status_cache import get_and_update_asset_st
 
 from baliza_assets.defs.partitions import daily
 from baliza_assets.ops import verify
-from baliza_assets.sandbox import Sandbox, World
-from baliza_assets.sandbox.faults import Faults
-from baliza_assets.sandbox.world import DEFAULT_DRIFT, DriftRule
+from baliza_sandbox import Sandbox, World
+from baliza_sandbox.faults import Faults
+from baliza_sandbox.world import DEFAULT_DRIFT, DriftRule
 
 from .conftest import DAY, NOW
 from .pipeline import materialize, resources
+
+pytestmark = pytest.mark.e2e
 
 ITENS = dg.AssetKey(["cdc", "itens"])
 

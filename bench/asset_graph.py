@@ -46,16 +46,13 @@ def peak_rss_mb() -> float:
 
 
 def _resources(root: Path, consulta: str = "http://127.0.0.1:9/none", detail: str = "http://127.0.0.1:9/none"):
-    from baliza_assets.defs.resources import (
-        DEFAULT_MEMORY_LIMIT,
-        LakeResource,
-        PncpResource,
-        build_resources,
-    )
+    from baliza_assets.defs.resources import LakeResource, PncpResource
+    from baliza_assets.defs.wiring import build_resources
+    from baliza_assets.settings import Settings
 
     client = PncpResource(consulta_url=consulta, detail_url=detail, consulta_concurrency=12, detail_concurrency=16)
     return build_resources(client, LakeResource(location=str(root / "lake")), str(root / "baliza.duckdb"),
-                           os.environ.get("BALIZA_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT))
+                           Settings.from_env().duckdb_memory_limit)
 
 
 def child_day(args) -> dict:
@@ -116,7 +113,7 @@ def serve(scale: float, now: datetime):
     import httpx
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_assets.sandbox", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
                              "--volume", "realistic", "--volume-scale", str(scale), "--faults", "none",
                              "--now", now.isoformat()], stderr=subprocess.DEVNULL)
     for _ in range(300):
@@ -207,7 +204,7 @@ def main() -> None:
         print(json.dumps(child_staging(args)))
         return
 
-    from baliza_assets.sandbox import World
+    from baliza_sandbox import World
 
     now = datetime.combine(DAY + timedelta(days=2), datetime.min.time())
     if not args.skip_day:

@@ -30,8 +30,9 @@ import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from baliza_assets.lib.pncp import ClientConfig, PncpClient, endpoints as E  # noqa: E402
-from baliza_assets.sandbox import World  # noqa: E402
+from baliza_assets.lib.pncp import ClientConfig, PncpClient  # noqa: E402
+from baliza_assets.lib.pncp import endpoints as E
+from baliza_sandbox import World  # noqa: E402
 
 FIRST_DAY = date(2025, 7, 7)  # a Monday
 CEILING = 6
@@ -70,7 +71,7 @@ class Server:
         self.port = free_port()
         self.root = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "baliza_assets.sandbox", "serve", "--port", str(self.port), "--volume", "realistic",
+            [sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(self.port), "--volume", "realistic",
              "--faults", faults, "--latency-scale", str(scale), "--now", now.isoformat()],
             stderr=subprocess.DEVNULL)
         for _ in range(200):
@@ -172,7 +173,7 @@ def main() -> None:
     days = weekdays(args.days)
     now = datetime.combine(days[-1] + timedelta(days=2), datetime.min.time())
     world = World(seed=1, volume="realistic", now=now)
-    from baliza_assets.sandbox.records import MODALIDADES
+    from baliza_sandbox.records import MODALIDADES
 
     expected = expected_pages(world, days, [m["id"] for m in MODALIDADES])
     results = [run(p, args, world, days, expected) for p in args.profiles.split(",")]

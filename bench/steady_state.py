@@ -23,7 +23,6 @@ trailing 3-day re-harvest. The last line is
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import socket
@@ -33,7 +32,8 @@ import tempfile
 import time
 import warnings
 from collections import Counter
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -55,7 +55,7 @@ def serve(args, port: int, log: Path):
     import httpx
 
     now = datetime.combine(START + timedelta(days=1), dtime(6))
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_assets.sandbox", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
                              "--volume", "realistic", "--volume-scale", str(args.volume_scale), "--faults", "real",
                              "--latency-scale", str(args.latency_scale), "--now", now.isoformat(),
                              "--first-day", (START - timedelta(days=args.history_days)).isoformat()],
@@ -111,9 +111,10 @@ def main() -> int:
     import httpx
 
     from baliza_assets.definitions import ASSETS, CHECKS, defs
-    from baliza_assets.defs.resources import LakeResource, PncpResource, build_resources
+    from baliza_assets.defs.resources import LakeResource, PncpResource
     from baliza_assets.defs.schedules import DAILY_WORK
-    from baliza_assets.sandbox.world import PROFILES, World
+    from baliza_assets.defs.wiring import build_resources
+    from baliza_sandbox.world import PROFILES, World
 
     port = free_port()
     root = Path(tempfile.mkdtemp(prefix="baliza-steady-"))
@@ -151,7 +152,7 @@ def main() -> int:
                     schedule = defs.get_schedule_def(work.name)
                     context = dg.build_schedule_context(instance=instance, scheduled_execution_time=morning)
                     request = schedule(context)
-                    result = dg.materialize([*ASSETS, *CHECKS], selection=request.asset_selection, resources=res,
+                    result = dg.materialize([*ASSETS, *CHECKS], selection=work.selection, resources=res,
                                             partition_key=request.partition_key, instance=instance,
                                             tags=request.tags, raise_on_error=False, run_config=QUIET)
                     if not result.success:

@@ -35,7 +35,8 @@ import tempfile
 import time
 import warnings
 from collections import Counter
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -48,7 +49,7 @@ def serve(port: int, faults: str, scale: float, days: int, log: Path) -> subproc
     import httpx
 
     now = datetime.combine(DAY + timedelta(days=2), dtime(6))
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_assets.sandbox", "serve", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
                              "--volume", "realistic", "--faults", faults, "--latency-scale", str(scale),
                              "--now", now.isoformat()], stderr=open(log, "wb"))
     for _ in range(600):
@@ -109,7 +110,7 @@ async def fetch(base: str, scale: float, adaptive: bool, compras, days: int) -> 
 
 
 def capacity_rps(scale: float) -> dict[str, float]:
-    from baliza_assets.sandbox import faults as F
+    from baliza_sandbox import faults as F
 
     def mean(lat: F.Latency) -> float:
         return lat.p50 * math.exp(lat.sigma ** 2 / 2) * scale
@@ -123,10 +124,11 @@ def quickstart_day() -> float:
     import dagster as dg
 
     from baliza_assets.definitions import ASSETS, CHECKS
-    from baliza_assets.defs.resources import LakeResource, PncpResource, build_resources
-    from baliza_assets.sandbox import Sandbox, World
-    from baliza_assets.sandbox.faults import profile
-    from baliza_assets.sandbox.server import running
+    from baliza_assets.defs.resources import LakeResource, PncpResource
+    from baliza_assets.defs.wiring import build_resources
+    from baliza_sandbox import Sandbox, World
+    from baliza_sandbox.faults import profile
+    from baliza_sandbox.server import running
 
     day = date(2025, 7, 10)
     root = Path(tempfile.mkdtemp(prefix="baliza-quick-"))
@@ -152,11 +154,11 @@ def main() -> int:
     parser.add_argument("--latency-scale", type=float, default=0.1)
     args = parser.parse_args()
 
+    from baliza_assets.lib.lake import Lake
     from baliza_assets.lib.pncp import CompraRef
     from baliza_assets.lib.pncp.errors import InvalidValue
-    from baliza_assets.lib.lake import Lake
     from baliza_assets.ops.plan import plan
-    from baliza_assets.sandbox.world import PROFILES, World
+    from baliza_sandbox.world import PROFILES, World
     from bench.steady_state import free_port
 
     world = World(seed=1, volume=PROFILES["realistic"], now=datetime.combine(DAY + timedelta(days=2), dtime(6)))

@@ -1,19 +1,9 @@
-"""Resources and IO managers, configured from environment variables with working defaults.
-
-| Variable | Default |
-|---|---|
-| PNCP_CONSULTA_URL / PNCP_DETAIL_URL | the real PNCP |
-| PNCP_CONSULTA_CONCURRENCY / PNCP_DETAIL_CONCURRENCY / PNCP_READ_TIMEOUT | 6 / 8 / 60 |
-| BALIZA_CONSULTA_SHARE / BALIZA_DETAIL_SHARE | 1 / 1 (the share of each API's requests in flight Baliza may use) |
-| BALIZA_DUCKDB_PATH | data/baliza.duckdb |
-| BALIZA_LAKE | data/lake (or s3://bucket/prefix) |
-| BALIZA_DUCKDB_MEMORY_LIMIT | 512MB |
-| AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION | unset (AWS defaults) |
-"""
+"""The resources the assets and checks use: the PNCP client, the lake and the DuckDB warehouse.
+Their defaults are Baliza's (``baliza_assets.settings``); ``defs/wiring.py`` binds them to the
+environment's settings."""
 
 
 import contextlib
-import os
 from collections.abc import Iterator
 
 import dagster as dg
@@ -23,10 +13,7 @@ from ..lib import warehouse
 from ..lib.lake import Lake, S3Settings
 from ..lib.pncp import ClientConfig, PncpClient
 from ..lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
-
-DEFAULT_DUCKDB = "data/baliza.duckdb"
-DEFAULT_LAKE = "data/lake"
-DEFAULT_MEMORY_LIMIT = "512MB"  # DuckDB spills to disk beyond it; keeps a run's memory flat as the warehouse grows
+from ..settings import DEFAULT_DUCKDB, DEFAULT_LAKE, DEFAULT_MEMORY_LIMIT
 
 
 class PncpResource(dg.ConfigurableResource):
@@ -84,60 +71,3 @@ class WarehouseResource(dg.ConfigurableResource):
         with warehouse.connect(self.path, self.lake.lake(), self.lake.s3_settings(), read_only=read_only,
                                memory_limit=self.memory_limit) as con:
             yield con
-
-
-def _env(name: str, default: str | None = None):
-    """An EnvVar (kept secret in the UI) when set, else the default."""
-    return dg.EnvVar(name) if os.environ.get(name) else default
-
-
-def budgeted(ceiling: str, share: str) -> int:
-    """Requests in flight for one API: its ceiling times the share of it the deployment grants Baliza
-    (never below one). Pools keep one step per API across runs, so this is the deployment's total."""
-    return max(1, int(int(ceiling) * float(share)))
-
-
-def pncp_from_env() -> PncpResource:
-    env = os.environ.get
-    return PncpResource(
-        consulta_url=_env("PNCP_CONSULTA_URL", REAL_CONSULTA),
-        detail_url=_env("PNCP_DETAIL_URL", REAL_DETAIL),
-        consulta_concurrency=budgeted(env("PNCP_CONSULTA_CONCURRENCY", "6"), env("BALIZA_CONSULTA_SHARE", "1")),
-        detail_concurrency=budgeted(env("PNCP_DETAIL_CONCURRENCY", "8"), env("BALIZA_DETAIL_SHARE", "1")),
-        detail_max_concurrency=budgeted(env("PNCP_DETAIL_MAX_CONCURRENCY", "64"), env("BALIZA_DETAIL_SHARE", "1")),
-        read_timeout=float(os.environ.get("PNCP_READ_TIMEOUT", "60")),
-        time_scale=float(os.environ.get("PNCP_TIME_SCALE", "1")),
-    )
-
-
-def lake_from_env() -> LakeResource:
-    return LakeResource(
-        location=_env("BALIZA_LAKE", DEFAULT_LAKE),
-        aws_endpoint_url=_env("AWS_ENDPOINT_URL"),
-        aws_access_key_id=_env("AWS_ACCESS_KEY_ID"),
-        aws_secret_access_key=_env("AWS_SECRET_ACCESS_KEY"),
-        aws_region=_env("AWS_REGION"),
-    )
-
-
-def duckdb_path_from_env() -> str:
-    return os.environ.get("BALIZA_DUCKDB_PATH", DEFAULT_DUCKDB)
-
-
-def build_resources(pncp: PncpResource, lake: LakeResource, duckdb_path: str,
-                    memory_limit: str = DEFAULT_MEMORY_LIMIT) -> dict:
-    """Every resource the assets and checks use, from the three things that vary."""
-    from .io_managers import LakeIOManager, WarehouseIOManager
-
-    return {
-        "pncp": pncp,
-        "lake": lake,
-        "warehouse": WarehouseResource(path=duckdb_path, lake=lake, memory_limit=memory_limit),
-        "lake_io_manager": LakeIOManager(lake=lake),
-        "io_manager": WarehouseIOManager(database=duckdb_path, connection_config={"memory_limit": memory_limit}),
-    }
-
-
-def resources_from_env() -> dict:
-    return build_resources(pncp_from_env(), lake_from_env(), duckdb_path_from_env(),
-                           os.environ.get("BALIZA_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT))

@@ -4,66 +4,49 @@ A backfill (priority 0 unless its launcher says otherwise) comes after all three
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 
 import dagster as dg
-from dagster._utils.schedules import is_valid_cron_string
 
-from ..lib.capture import TARGETS
+from .work import DAILY_TAG
 
-HARVEST_CRON_ENV = "BALIZA_HARVEST_CRON"
-DEFAULT_HARVEST_CRON = "0 6 * * *"
 PRIORITY_TAG = "dagster/priority"
-
-
-def harvest_cron() -> str:
-    """When the day's work starts (Brasília time), from BALIZA_HARVEST_CRON, read when the code loads."""
-    cron = os.environ.get(HARVEST_CRON_ENV, "").strip() or DEFAULT_HARVEST_CRON
-    if not is_valid_cron_string(cron):
-        raise ValueError(f"{HARVEST_CRON_ENV}={cron!r} is not a cron schedule (e.g. '0 6 * * *')")
-    return cron
 
 
 @dataclass(frozen=True)
 class DailyWork:
     name: str
+    work: str  # the assets tagged baliza/daily=<work> (defs/work.py), and the captures of their records
     priority: int  # Dagster run priority: the queue launches higher first
     purpose: str
-    keys: tuple[tuple[str, ...], ...]
     description: str
 
+    @property
+    def selection(self) -> dg.AssetSelection:
+        fetched = dg.AssetSelection.tag(DAILY_TAG, self.work)
+        return fetched | (fetched.downstream(depth=1) & dg.AssetSelection.groups("cdc"))
 
-CAPTURES = tuple(("cdc", name) for name in TARGETS)
+
 DAILY_WORK = (
-    DailyWork("daily_harvest", 30, "publication",
-              (("raw", "contratacoes"), ("raw", "contratos"), ("raw", "atas"), ("raw", "itens"), ("raw", "arquivos"),
-               ("raw", "resultados"), ("staging", "contratacoes"), ("staging", "contratos"), ("staging", "atas"),
-               ("staging", "itens"), ("staging", "arquivos"), ("staging", "resultados"), ("marts", "daily_spend"))
-              + CAPTURES,
+    DailyWork("daily_harvest", "harvest", 30, "publication",
               "yesterday's publications: listings, the itens, arquivos and resultados of every new compra, staging, CDC"),
-    DailyWork("daily_updates", 20, "update_feed",
-              (("raw", "atualizacoes"), ("raw", "itens_updated"), ("raw", "arquivos_updated"),
-               ("raw", "resultados_updated"), ("cdc", "contratacoes"), ("cdc", "contratos"), ("cdc", "itens"),
-               ("cdc", "arquivos"), ("cdc", "resultados")),
+    DailyWork("daily_updates", "updates", 20, "update_feed",
               "yesterday's update feed (full current records) and the itens, arquivos and resultados of only the "
               "earlier compras it reports as changed, captured as versions"),
-    DailyWork("daily_sweep", 10, "sweep",
-              (("raw", "sweeps"), ("cdc", "contratacoes"), ("cdc", "contratos"), ("cdc", "atas")),
+    DailyWork("daily_sweep", "sweep", 10, "sweep",
               "earlier publication days listed again (listing pages only) to find deletions, and the update "
               "feed of a week before read again for backdated amendments"),
 )
 
 
-def daily_schedule(work: DailyWork) -> dg.ScheduleDefinition:
-    keys = [dg.AssetKey(list(k)) for k in work.keys]
+def daily_schedule(work: DailyWork, cron: str) -> dg.ScheduleDefinition:
 
     @dg.schedule(
         name=work.name,
-        cron_schedule=harvest_cron(),
+        cron_schedule=cron,
         execution_timezone="America/Sao_Paulo",
-        target=dg.AssetSelection.assets(*keys),
+        target=work.selection,
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description=f"Every day at 06:00 Brasília (BALIZA_HARVEST_CRON), one run for yesterday's partition: "
                     f"{work.description}. Run priority {work.priority} ({PRIORITY_TAG}).",
@@ -73,12 +56,12 @@ def daily_schedule(work: DailyWork) -> dg.ScheduleDefinition:
         return dg.RunRequest(
             run_key=f"{work.name}:{day}",
             partition_key=day.isoformat(),
-            asset_selection=keys,
             tags={PRIORITY_TAG: str(work.priority), "baliza/trigger": work.name, "baliza/purpose": work.purpose},
         )
 
     return _schedule
 
 
-def daily_schedules() -> list[dg.ScheduleDefinition]:
-    return [daily_schedule(work) for work in DAILY_WORK]
+def daily_schedules(cron: str) -> list[dg.ScheduleDefinition]:
+    """The three schedules, at ``cron`` (Brasília time; BALIZA_HARVEST_CRON in the settings)."""
+    return [daily_schedule(work, cron) for work in DAILY_WORK]

@@ -13,6 +13,7 @@ from datetime import date
 import polars as pl
 
 from .pncp import Exchange
+from .pncp.exchange import records_of
 
 SCHEMA = {
     "request_id": pl.String,  # sha256 of the request key: endpoint, path and parameters
@@ -36,6 +37,14 @@ SCHEMA = {
     "total_registros": pl.Int64,
     "records": pl.Int64,
 }
+
+
+# Where a row came from (its page, that page's payload, when it was fetched), not what it says.
+PROVENANCE = ("partition_date", "payload_sha256", "collected_at")
+
+# The archived pages that hold records: answered 200 with at least one. A 204, a 404 or an empty page
+# holds none, and says so by its status and count without being decoded.
+WITH_RECORDS = (pl.col("http_status") == 200) & (pl.col("records") > 0)
 
 
 def request_id(key: str) -> str:
@@ -96,9 +105,8 @@ def records(archived: pl.DataFrame, endpoint: str):
 def records_in_context(archived: pl.DataFrame, endpoint: str):
     """(context of the request, record) for every record of every archived 200 page of ``endpoint``:
     a detail record names its compra only in its request's context."""
-    pages = archived.filter((pl.col("endpoint") == endpoint) & (pl.col("http_status") == 200) & (pl.col("records") > 0))
+    pages = archived.filter((pl.col("endpoint") == endpoint) & WITH_RECORDS)
     for context, payload in pages.select("context", "payload").iter_rows():
-        doc = json.loads(payload)
         ctx = json.loads(context) if context else {}
-        for record in (doc["data"] if isinstance(doc, dict) else doc):
+        for record in records_of(json.loads(payload)):
             yield ctx, record

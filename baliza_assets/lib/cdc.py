@@ -16,8 +16,9 @@ from datetime import datetime
 
 import polars as pl
 
+from .archive import PROVENANCE
+
 CHANGE = pl.Struct({"column": pl.String, "old": pl.String, "new": pl.String})
-PROVENANCE = ("partition_date", "payload_sha256", "collected_at")  # where a row came from, not what it says
 
 
 class SuspiciousSnapshot(ValueError):

@@ -1,7 +1,7 @@
 """Payload drift: the structural fingerprint of PNCP records (key paths and JSON types) against a
 baseline kept in the repository, built from the real captures.
 
-    python -m baliza_assets.lib.drift build ../shared/pncp/samples    # rewrite drift_baseline.json
+    python -m baliza_assets.lib.drift build baliza_assets_tests/pncp_samples    # rewrite drift_baseline.json
 
 A path the baseline lacks is an added field (a warning naming it); a path the baseline requires
 that never appears while its parent object does is a missing field, and a non-null JSON type the
@@ -15,6 +15,11 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import polars as pl
+
+from . import archive
+from .pncp.exchange import records_of
 
 BASELINE = Path(__file__).with_name("drift_baseline.json")
 
@@ -95,6 +100,54 @@ class Fingerprint:
             if parents and n >= parents and not path.endswith("[]"):
                 out.add(path)
         return out
+
+
+    def counts(self) -> str:
+        """What ``compare`` needs beside the types, as JSON (kept with the day's schema version)."""
+        return json.dumps({"seen": self.seen, "as_object": self.as_object}, sort_keys=True)
+
+    @classmethod
+    def from_version(cls, paths: str, counts: str, records: int) -> "Fingerprint":
+        c = json.loads(counts)
+        return cls({p: set(t) for p, t in json.loads(paths).items()}, c["seen"], c["as_object"], records)
+
+
+def fingerprints(archived: pl.LazyFrame, slice_rows: int) -> dict[str, Fingerprint]:
+    """Per endpoint, the fingerprint of every record of the archived pages, a slice of rows at a time."""
+    rows = archived.select(pl.len()).collect().item()
+    out: dict[str, Fingerprint] = {}
+    for offset in range(0, rows, slice_rows):
+        part = archived.slice(offset, slice_rows).filter(archive.WITH_RECORDS).select("endpoint", "payload").collect()
+        for endpoint, payload in part.iter_rows():
+            fp = out.setdefault(endpoint, Fingerprint())
+            for record in records_of(json.loads(payload)):
+                fp.add(record)
+    return out
+
+
+VERSIONS_SCHEMA = {"partition_date": pl.Date, "endpoint": pl.String, "fingerprint": pl.String, "paths": pl.String,
+                   "counts": pl.String, "records": pl.Int64, "observed_at": pl.Datetime("us", "UTC")}
+
+
+def versions_table(table: str) -> str:
+    """Where the archived ``table``'s fingerprints live in the lake, one partition per day."""
+    return f"meta/schema_versions/{table}"
+
+
+def versions(day, found: dict[str, Fingerprint], observed_at) -> pl.DataFrame:
+    return pl.DataFrame([{"partition_date": day, "endpoint": e, "fingerprint": fp.digest(), "paths": json.dumps(fp.as_json()),
+                          "counts": fp.counts(), "records": fp.records, "observed_at": observed_at}
+                         for e, fp in sorted(found.items())], schema=VERSIONS_SCHEMA)
+
+
+def record_versions(old: pl.DataFrame | None, new: pl.DataFrame) -> pl.DataFrame:
+    """The day's versions after an observation: the new ones, and an earlier observation of the same
+    fingerprint keeps its time (first seen wins)."""
+    if old is None:
+        return new
+    first = old.select([c for c in VERSIONS_SCHEMA if c in old.columns])
+    return pl.concat([first, new], how="diagonal_relaxed").unique(["endpoint", "fingerprint"], keep="first",
+                                                                  maintain_order=True)
 
 
 @dataclass

@@ -43,12 +43,6 @@ class S3Settings:
     secret_access_key: str | None = field(default=None, repr=False)
     region: str | None = None
 
-    @classmethod
-    def from_env(cls) -> "S3Settings":
-        """The standard AWS variables: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION."""
-        env = os.environ.get
-        return cls(env("AWS_ENDPOINT_URL"), env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_REGION"))
-
     def boto3_client(self):
         import boto3
         from botocore.config import Config
@@ -269,6 +263,16 @@ class Lake:
         """Rows an interrupted fetch of this day archived so far (None when there are none)."""
         keys = self.store.list(self._pending_prefix(table, day))
         return self._scan(keys) if keys else None
+
+    def promote(self, table: str, day: date, schema: dict) -> tuple[int, int]:
+        """Make the day's pending rows its partition: one compacted file (columns ``schema``, an empty
+        one when nothing is pending), replacing the day whole, then the pending rows are cleared.
+        Returns (bytes, rows) written. Redone after a failure in between, it writes the same file."""
+        pending = self.scan_pending(table, day)
+        frame = (pending.select(list(schema)) if pending is not None else pl.DataFrame(schema=schema).lazy())
+        written = self.write(table, day, frame)
+        self.clear_pending(table, day)
+        return written
 
     def clear_pending(self, table: str, day: date) -> None:
         self.store.delete(self.store.list(self._pending_prefix(table, day)))

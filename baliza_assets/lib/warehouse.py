@@ -10,10 +10,37 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import duckdb
+import polars as pl
 
+from .frames import DayFrames
 from .lake import Lake, S3Settings
 
 RAW_TABLES_GLOB = "raw/*"
+
+
+def replace_days(con: duckdb.DuckDBPyConnection, table: str, frames: DayFrames) -> tuple[int, dict]:
+    """Replace the days of ``frames`` in ``table`` (``schema.name``, keyed by ``partition_date``), one
+    day at a time and checkpointed after each, so a long range never piles up in memory; the table
+    is created from the first day's columns. Returns (rows written, the columns' types)."""
+    schema_name = table.split(".")[0]
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema_name}")
+    rows, columns = 0, {}
+    for day, part in sorted(frames.parts.items()):
+        if isinstance(part, Path):
+            columns = columns or dict(pl.read_parquet_schema(part))
+            source = f"read_parquet({_sql_str(str(part.absolute()))})"
+        else:
+            frame = part.collect()
+            columns = columns or dict(frame.schema)
+            con.register("_day_frame", frame.to_arrow())
+            source = "_day_frame"
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {source} LIMIT 0")
+        con.execute(f"DELETE FROM {table} WHERE partition_date = ?", [day])
+        rows += con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}").fetchone()[0]
+        if source == "_day_frame":
+            con.unregister("_day_frame")
+        con.execute("CHECKPOINT")
+    return rows, columns
 
 
 def _sql_str(value: str) -> str:
@@ -132,14 +159,16 @@ def refresh_raw_view(con: duckdb.DuckDBPyConnection, lake: Lake) -> bool:
 
 
 def refresh_schema_versions_view(con: duckdb.DuckDBPyConnection, lake: Lake) -> bool:
-    """``meta.schema_versions``: every payload fingerprint per endpoint, with the days it was seen."""
+    """``meta.schema_versions``: every payload fingerprint per endpoint, with the days it was seen (each
+    archived table records its own, under ``meta/schema_versions/<table>/``)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
     try:
         con.execute(f"""
             CREATE OR REPLACE VIEW meta.schema_versions AS
             SELECT endpoint, fingerprint, min(partition_date) AS first_seen, max(partition_date) AS last_seen,
                    count(DISTINCT partition_date) AS days, sum(records) AS records, any_value(paths) AS paths
-            FROM read_parquet({_sql_str(lake.glob("meta/schema_versions"))}, hive_partitioning = false)
+            FROM read_parquet({_sql_str(lake.glob("meta/schema_versions/**"))}, hive_partitioning = false,
+                              union_by_name = true)
             GROUP BY endpoint, fingerprint
         """)
     except duckdb.IOException as e:

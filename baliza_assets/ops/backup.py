@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from ..lib import warehouse
-from .settings import Settings
+from ..settings import Settings
 
 
 def _sha256(path: Path) -> str:

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from ..lib.lake import LakeError
 from ..lib.pncp import ClientConfig, PncpClient
 from ..lib.pncp import endpoints as E
-from .settings import SHOWN_VARIABLES, Settings, problems, shown
+from ..settings import Settings
+from .settings import SHOWN_VARIABLES, problems, shown
 
 BRASILIA = ZoneInfo("America/Sao_Paulo")
 

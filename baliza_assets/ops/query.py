@@ -18,7 +18,7 @@ import sys
 import duckdb
 
 from ..lib import warehouse
-from .settings import Settings
+from ..settings import Settings
 
 READING = "baliza query only reads (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a SELECT)"
 _ANALYZE = re.compile(r"\(?\s*analy[sz]e\b", re.IGNORECASE)

@@ -10,6 +10,7 @@ import dagster as dg
 from . import graphql
 from .verify import partitioned_keys, verify
 
+
 def _retried(kind: str) -> bool:
     """A failed run, or a failed blocking check ("<check> failed"): both are worth fetching again."""
     return kind.endswith("failed")

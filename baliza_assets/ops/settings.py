@@ -1,16 +1,13 @@
-"""The configuration the operator commands read: the same environment variables as the code location."""
+"""What the operator commands show and check of the configuration: the variables of
+``baliza_assets.settings``, as the code location reads them."""
 
 from __future__ import annotations
 
-import math
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from ..defs.resources import DEFAULT_DUCKDB, DEFAULT_LAKE
 from ..lib.lake import Lake, LakeError, S3Settings
-from ..lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
+from ..settings import VARIABLES, Settings
 
 SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "DAGSTER_PG_PASSWORD")
 SHOWN_VARIABLES = (
@@ -23,24 +20,6 @@ SHOWN_VARIABLES = (
 )
 
 
-@dataclass(frozen=True)
-class Settings:
-    consulta_url: str
-    detail_url: str
-    duckdb_path: str
-    lake_location: str
-    s3: S3Settings
-
-    @classmethod
-    def from_env(cls) -> Settings:
-        env = os.environ.get
-        return cls(env("PNCP_CONSULTA_URL") or REAL_CONSULTA, env("PNCP_DETAIL_URL") or REAL_DETAIL,
-                   env("BALIZA_DUCKDB_PATH") or DEFAULT_DUCKDB, env("BALIZA_LAKE") or DEFAULT_LAKE, S3Settings.from_env())
-
-    def lake(self) -> Lake:
-        return Lake(self.lake_location, self.s3)
-
-
 def shown(name: str) -> str:
     """A variable as an operator may see it: secrets only say whether they are set."""
     value = os.environ.get(name)
@@ -50,41 +29,8 @@ def shown(name: str) -> str:
 
 
 # ---- what the runs would refuse ---------------------------------------------------------------------
-# Each check reads the variable as the code location does (defs/resources.py, defs/schedules.py)
-# and returns why the runs would fail with it, or None.
-
-def _url(raw: str) -> str | None:
-    if raw == "":
-        return None  # empty means the default, as for the code location
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "expected an http:// or https:// URL with a host"
-    return None
-
-
-def _count(raw: str) -> str | None:
-    try:
-        ok = int(raw) > 0
-    except ValueError:
-        ok = False
-    return None if ok else "expected a whole number above 0"
-
-
-def _seconds(raw: str) -> str | None:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    return None if math.isfinite(value) and value > 0 else "expected a positive number"
-
-
-def _share(raw: str) -> str | None:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    return None if 0 < value <= 1 else "expected the share of the API's capacity Baliza may use, above 0 and at most 1"
-
+# Each check reads the variable as the code location does (baliza_assets/settings.py) and returns
+# why the code location or its runs would fail with it, or None.
 
 def _memory_limit(raw: str) -> str | None:
     import duckdb
@@ -124,39 +70,30 @@ def _lake(raw: str) -> str | None:
     return None
 
 
-CHECKS = {
-    "PNCP_CONSULTA_URL": _url,
-    "PNCP_DETAIL_URL": _url,
-    "PNCP_CONSULTA_CONCURRENCY": _count,
-    "PNCP_DETAIL_CONCURRENCY": _count,
-    "PNCP_DETAIL_MAX_CONCURRENCY": _count,
-    "PNCP_READ_TIMEOUT": _seconds,
-    "PNCP_TIME_SCALE": _seconds,
+def _empty_is_default(check):
+    return lambda raw: None if raw.strip() == "" else check(raw.strip())
+
+
+# the checks the code location makes when it loads, and those only a run meets (DuckDB, the lake)
+CHECKS = {name: _empty_is_default(check) for name, (_, check) in VARIABLES.items() if check}
+CHECKS.update({
     "BALIZA_DUCKDB_PATH": _duckdb_path,
     "BALIZA_DUCKDB_MEMORY_LIMIT": _memory_limit,
     "BALIZA_LAKE": _lake,
-    "BALIZA_CONSULTA_SHARE": _share,
-    "BALIZA_DETAIL_SHARE": _share,
-}
+})
 
 
 def problems() -> list[str]:
     """Every variable the code location or its runs would refuse, each with the reason."""
-    from ..defs.schedules import harvest_cron
-
     found = []
     for name, check in CHECKS.items():
         raw = os.environ.get(name)
         if raw is not None and (reason := check(raw)):
             found.append(f"{name}={raw!r}: {reason}")
-    for read in (harvest_cron,):
+    settings = Settings.from_env(strict=False)
+    if settings.lake_location.startswith("s3://"):
         try:
-            read()
-        except ValueError as e:
-            found.append(str(e))
-    if (os.environ.get("BALIZA_LAKE") or DEFAULT_LAKE).startswith("s3://"):
-        try:
-            S3Settings.from_env().boto3_client()
+            settings.s3.boto3_client()
         except Exception as e:  # whatever the S3 client refuses, in its words (it names the variable)
             found.append(f"AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION: the S3 client "
                          f"refuses them: {type(e).__name__}: {e}")

@@ -7,14 +7,16 @@ from collections.abc import Callable
 import dagster as dg
 
 from ...lib import archive
+from ...lib.frames import DayFrames
 from ...lib.pncp import CompraRef
 from ...lib.pncp.errors import InvalidValue
 from ...lib.pncp.refs import positive
-from ..io_managers import DayFrames
 from ..partitions import FRESHNESS
 from ..raw.assets import RAW
 from ..raw.fetch import fetch_tables, purpose_of
 from ..resources import LakeResource, PncpResource
+from ..work import daily
+
 
 def compras_of(listing, day, log, endpoint: str = "contratacoes_publicacao", published_before=None) -> list[CompraRef]:
     """The compras of a day's archived contratações listing whose identifiers can build a detail URL
@@ -57,7 +59,8 @@ def _with_results(records, day, log) -> list[tuple[CompraRef, int]]:
 KINDS = ("itens", "arquivos", "resultados")
 
 
-def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpose: Callable, docs: dict[str, str]):
+def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpose: Callable, work: str,
+                   docs: dict[str, str]):
     """One step for the three detail tables of a day's compras: itens and arquivos of every compra
     and, as each itens page arrives, the resultados of its items with a result, all under the one
     detail-API limiter. Each table is its own asset (selectable alone, resumable on its own pending
@@ -65,7 +68,7 @@ def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpo
     tables = {kind: f"raw/{kind}{suffix}" for kind in KINDS}
     outs = {f"{kind}{suffix}": dg.AssetOut(key=["raw", f"{kind}{suffix}"], description=docs[kind], is_required=False,
                                            io_manager_key=RAW["io_manager_key"], kinds=RAW["kinds"],
-                                           freshness_policy=FRESHNESS["details"])
+                                           freshness_policy=FRESHNESS["details"], tags=daily(work))
             for kind in KINDS}
 
     @dg.multi_asset(name=name, outs=outs, ins={"source": dg.AssetIn(key=["raw", source])}, can_subset=True,
@@ -75,7 +78,7 @@ def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpo
                                          f"arquivos{suffix}": {dg.AssetKey(["raw", source])},
                                          f"resultados{suffix}": {dg.AssetKey(["raw", f"itens{suffix}"])}})
     def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource, source: DayFrames):
-        selected = {kind for kind in KINDS if f"{kind}{suffix}" in context.op_execution_context.selected_output_names}
+        selected = {kind for kind in KINDS if dg.AssetKey(tables[kind].split("/")) in context.selected_asset_keys}
         client, store = pncp.client(), lake.lake()
 
         def results_of(page) -> list:
@@ -103,7 +106,7 @@ def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpo
 
 
 raw_details = _details_asset(
-    "raw_details", "", "contratacoes", compras_of, lambda c: purpose_of(c, "details"), {
+    "raw_details", "", "contratacoes", compras_of, lambda c: purpose_of(c, "details"), "harvest", {
         "itens": """Itens of every compra published that day (detail API `/itens`, paged with
         tamanhoPagina=500 until a short page: unpaged it returns only 10), one row per HTTP request.""",
         "arquivos": """Arquivos (documents) of every compra published that day (detail API `/arquivos`),
@@ -127,7 +130,7 @@ _TARGETED = """{what} fetched again, only for the compras published before the d
     versions for `cdc/{kind}`."""
 
 raw_details_updated = _details_asset(
-    "raw_details_updated", "_updated", "atualizacoes", _changed_compras, lambda c: "targeted_details", {
+    "raw_details_updated", "_updated", "atualizacoes", _changed_compras, lambda c: "targeted_details", "updates", {
         "itens": _TARGETED.format(what="Itens", kind="itens"),
         "arquivos": _TARGETED.format(what="Arquivos", kind="arquivos"),
         "resultados": _TARGETED.format(what="Resultados (one request per item of `raw/itens_updated` that says "

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from .. import work
 from ..automation import REBUILDS_AFTER_UPSTREAM
 from ..metadata import markdown
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
@@ -19,7 +20,7 @@ def _table_metadata(con, table: str) -> dict:
 
 
 @dg.asset(key=["marts", "daily_spend"], partitions_def=daily, deps=[["staging", "contratacoes"]],
-          backfill_policy=RANGE_IN_ONE_RUN, **MARTS)
+          backfill_policy=RANGE_IN_ONE_RUN, tags=work.daily("harvest"), **MARTS)
 def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Daily spend: per publication day x UF (of the buying unit) x modalidade x esfera (F federal,
     E estadual, M municipal, D distrital) x sending platform (usuarioNome, '?' when absent): number of

@@ -1,15 +1,13 @@
 """Checks on the archive: is every listing complete (reconciliation), and do the records still
 look like the baseline (payload drift)?"""
 
-import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import dagster as dg
 import polars as pl
 
 from ...lib.completeness import Volume, comparable, is_quiet
-from ...lib.drift import Fingerprint, compare, load_baseline
-from ...lib.lake import ROW_GROUP_ROWS
+from ...lib.drift import Fingerprint, compare, load_baseline, versions_table
 from ...lib.reconcile import reconcile
 from ..metadata import markdown
 from ..partitions import daily, window_days
@@ -54,22 +52,6 @@ def _reconciliation_check(key: list[str]):
 reconciliation_checks = [_reconciliation_check(key) for key in ARCHIVED]
 
 
-def _fingerprints(lake, table: str, day) -> dict[str, Fingerprint]:
-    """Per endpoint, the fingerprint of every record archived that day, a slice of payloads at a time."""
-    scan = lake.scan(table, [day])
-    wanted = (pl.col("http_status") == 200) & (pl.col("records") > 0)
-    rows = scan.select(pl.len()).collect().item()
-    out: dict[str, Fingerprint] = {}
-    for offset in range(0, rows, ROW_GROUP_ROWS):
-        part = scan.slice(offset, ROW_GROUP_ROWS).filter(wanted).select("endpoint", "payload").collect()
-        for endpoint, payload in part.iter_rows():
-            doc = json.loads(payload)
-            fp = out.setdefault(endpoint, Fingerprint())
-            for record in (doc["data"] if isinstance(doc, dict) and "data" in doc else doc):
-                fp.add(record)
-    return out
-
-
 def _drift_check(key: list[str]):
     table = "/".join(key)
 
@@ -77,19 +59,24 @@ def _drift_check(key: list[str]):
                     description=f"The key paths and JSON types of the records in {table} against the baseline "
                                 "built from real PNCP captures (baliza_assets/lib/drift_baseline.json): an added "
                                 "field warns and names it; a missing field or a changed type is an error and "
-                                "blocks staging. Every fingerprint is recorded in meta.schema_versions.")
+                                "blocks staging. It reads the fingerprints the archiving asset recorded in "
+                                "meta.schema_versions.")
     def _check(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
         baseline, store = load_baseline(), lake.lake()
         drifts: dict[str, list[str]] = {}
         errors = warnings = False
         fingerprints = {}
         for day in window_days(context.partition_time_window):
-            versions = []
-            for endpoint, fp in sorted(_fingerprints(store, table, day).items()):
-                fingerprints[endpoint] = fp.digest()[:12]
-                versions.append({"partition_date": day, "endpoint": endpoint, "fingerprint": fp.digest(),
-                                 "paths": json.dumps(fp.as_json()), "records": fp.records,
-                                 "observed_at": datetime.now(timezone.utc)})
+            recorded = store.read(versions_table(table), day)
+            if recorded is None:
+                drifts.setdefault("(archive)", []).append(f"{day}: no fingerprints recorded for {table}; "
+                                                          "materialize it again")
+                errors = True
+                continue
+            for endpoint, fingerprint, paths, counts, records in recorded.select(
+                    "endpoint", "fingerprint", "paths", "counts", "records").sort("endpoint").iter_rows():
+                fp = Fingerprint.from_version(paths, counts, records)
+                fingerprints[endpoint] = fingerprint[:12]
                 reference = BASELINE_OF.get(endpoint, endpoint)
                 if reference not in baseline:
                     continue
@@ -98,7 +85,6 @@ def _drift_check(key: list[str]):
                     drifts.setdefault(endpoint, []).append(f"{day}: {drift.describe()}")
                     errors |= drift.errors
                     warnings |= bool(drift.added)
-            _record_versions(store, day, pl.DataFrame(versions, schema=VERSIONS_SCHEMA))
         summary = "; ".join(f"{e} {' | '.join(d)}" for e, d in drifts.items())
         if drifts:
             (context.log.error if errors else context.log.warning)(f"{table} payload drift: {summary}")
@@ -112,17 +98,6 @@ def _drift_check(key: list[str]):
 
     return _check
 
-
-def _record_versions(store, day, new: pl.DataFrame) -> None:
-    """Add the day's fingerprints to meta/schema_versions, keeping those seen before (first seen wins)."""
-    old = store.read("meta/schema_versions", day)
-    merged = new if old is None else pl.concat([old, new]).unique(["endpoint", "fingerprint"], keep="first",
-                                                                  maintain_order=True)
-    store.write("meta/schema_versions", day, merged)
-
-
-VERSIONS_SCHEMA = {"partition_date": pl.Date, "endpoint": pl.String, "fingerprint": pl.String, "paths": pl.String,
-                   "records": pl.Int64, "observed_at": pl.Datetime("us", "UTC")}
 
 drift_checks = [_drift_check(key) for key in ARCHIVED]
 

@@ -10,13 +10,12 @@ from datetime import date, datetime, timedelta, timezone
 import dagster as dg
 import polars as pl
 
-from ...lib import archive
+from ...lib import archive, drift
 from ...lib.harvest import Harvested, harvest
-from ...lib.lake import Lake
+from ...lib.lake import ROW_GROUP_ROWS, Lake
 from ...lib.pncp import Exchange, PncpClient
 from ...lib.pncp import endpoints as E
 from ...lib.pncp.errors import FetchFailed
-from ..io_managers import DayFrames
 from ..metadata import markdown
 from ..partitions import window_days
 
@@ -49,14 +48,14 @@ def purpose_of(context: dg.AssetExecutionContext, daily_work: str) -> str:
 
 
 def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner,
-               purpose: str) -> DayFrames:
-    """Archive every day of the run's partition window into the asset's own table; returns the
-    archive rows for the IO manager. ``purpose`` names what the requests are for in the metadata
-    (publication, update_feed, ...)."""
+               purpose: str) -> dg.MaterializeResult:
+    """Archive every day of the run's partition window into the asset's own table. The asset owns its
+    lake writes: pages go to the day's pending rows as they arrive (what a re-execution resumes from),
+    and once every day is fetched each day's pending rows become its partition (``Lake.promote``).
+    ``purpose`` names what the requests are for in the metadata (publication, update_feed, ...)."""
     table = "/".join(context.asset_key.path)
-    parts, meta = _fetch(context, client, lake, plan, purpose, [table], lambda endpoint: table)
-    context.add_output_metadata(meta[table])
-    return parts[table]
+    meta = _fetch(context, client, lake, plan, purpose, [table], lambda endpoint: table)
+    return dg.MaterializeResult(metadata=meta[table])
 
 
 def fetch_tables(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
@@ -64,15 +63,15 @@ def fetch_tables(context: dg.AssetExecutionContext, client: PncpClient, lake: La
     """One pass over several tables: the walks of every endpoint in ``tables`` (endpoint -> table)
     fetched together under the client's one limiter per API, each exchange archived in its endpoint's
     table, and ``expand`` scheduling dependent walks as their parents arrive. Yields one
-    ``dg.Output`` per table selected in the run (output names are the tables' last key part)."""
-    selected = [t for t in tables.values() if t.split("/")[-1] in context.op_execution_context.selected_output_names]
-    parts, meta = _fetch(context, client, lake, plan, purpose, selected, tables.__getitem__, expand)
+    ``dg.MaterializeResult`` per table selected in the run, each table written as ``fetch_days`` writes one."""
+    selected = [t for t in tables.values() if dg.AssetKey(t.split("/")) in context.selected_asset_keys]
+    meta = _fetch(context, client, lake, plan, purpose, selected, tables.__getitem__, expand)
     for table in selected:
-        yield dg.Output(parts[table], output_name=table.split("/")[-1], metadata=meta[table])
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(table.split("/")), metadata=meta[table])
 
 
 def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str, tables: list[str],
-           route: Callable[[str], str], expand=None) -> tuple[dict, dict]:
+           route: Callable[[str], str], expand=None) -> dict[str, dict]:
     days = window_days(context.partition_time_window)
     name = ", ".join(tables)
     totals = Harvested()
@@ -124,10 +123,14 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
         **{f"{api}_concurrency_limit": f["limit"] for api, f in limits.items()},
         **{f"{api}_throughput_rps": f["throughput_rps"] for api, f in limits.items()},
     }
-    parts, meta = {}, {}
-    for table in tables:
-        parts[table] = DayFrames({day: _archived(lake, table, day) for day in days})
-        result = pl.concat(list(parts[table].parts.values()), how="vertical_relaxed")
+    meta = {}
+    for table in tables:  # every day fetched: only now does each become its partition
+        written = rows = 0
+        for day in days:
+            size, count = lake.promote(table, day, archive.SCHEMA)
+            written, rows = written + size, rows + count
+            _record_schema_versions(lake, table, day)
+        result = lake.scan(table, days)
         summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
                                                    json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
         requests = int(summary["requests"].sum())
@@ -143,14 +146,20 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
             "payload_bytes": int(summary["json_bytes"].sum()),
             "by_endpoint": dg.MetadataValue.md(markdown(summary)),
             "preview": dg.MetadataValue.md(_preview(result)),
+            "lake_uri": dg.MetadataValue.text(lake.uri(table)),
+            "lake_rows": rows,
+            "compressed_bytes": written,
         }
-    return parts, meta
+    return meta
 
 
-def _archived(lake: Lake, table: str, day: date) -> pl.LazyFrame:
-    """The day's rows archived by this attempt and any interrupted one: one row per request."""
-    pending = lake.scan_pending(table, day)
-    return pending.select(list(archive.SCHEMA)) if pending is not None else archive.frame([]).lazy()
+def _record_schema_versions(lake: Lake, table: str, day: date) -> None:
+    """The day's payload fingerprints per endpoint, kept beside the archive (``meta.schema_versions``;
+    the ``payload_drift`` check compares them with the baseline)."""
+    found = drift.fingerprints(lake.scan(table, [day]), ROW_GROUP_ROWS)
+    versions_table = drift.versions_table(table)
+    old = lake.read(versions_table, day)
+    lake.write(versions_table, day, drift.record_versions(old, drift.versions(day, found, datetime.now(timezone.utc))))
 
 
 def _preview(result: pl.LazyFrame, n: int = 5) -> str:

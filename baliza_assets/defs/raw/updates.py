@@ -8,15 +8,15 @@ import dagster as dg
 import polars as pl
 
 from ...lib.pncp import endpoints as E
-from ..io_managers import DayFrames
 from ..partitions import FRESHNESS, window_days
 from ..resources import LakeResource, PncpResource
+from ..work import daily
 from .assets import RAW
 from .fetch import fetch_days, purpose_of
 
 
-@dg.asset(key=["raw", "atualizacoes"], **RAW)
-def raw_atualizacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> DayFrames:
+@dg.asset(key=["raw", "atualizacoes"], **{**RAW, "tags": daily("updates")})
+def raw_atualizacoes(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource) -> dg.MaterializeResult:
     """Contratações (every modalidade) and contratos updated each day (`/v1/contratacoes/atualizacao`,
     `/v1/contratos/atualizacao`): the full current records, one row per HTTP request, payload verbatim.
     Every record here is a version of it for CDC. Atas updated that day are `raw/atas` already."""
@@ -63,9 +63,9 @@ def _listed(store, archived: dict, day: date) -> dict:
     return out
 
 
-@dg.asset(key=["raw", "sweeps"], **{**RAW, "freshness_policy": FRESHNESS["cdc"]})
+@dg.asset(key=["raw", "sweeps"], **{**RAW, "freshness_policy": FRESHNESS["cdc"], "tags": daily("sweep")})
 def raw_sweeps(context: dg.AssetExecutionContext, config: SweepConfig, pncp: PncpResource,
-               lake: LakeResource) -> DayFrames:
+               lake: LakeResource) -> dg.MaterializeResult:
     """Archived publication days listed again, listing pages only and no details: the last
     `recent_days` days every day, every older archived day once per `history_cycle_days`, and the
     update feed of `late_feed_days` before. Only the listings (modalidades) that held records are

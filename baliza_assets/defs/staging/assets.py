@@ -8,11 +8,12 @@ import dagster as dg
 import polars as pl
 
 from ...lib import staging as S
+from ...lib.frames import DayFrames
 from ...lib.staging.models import validate
-from ...lib.warehouse import refresh_raw_view
-from ..io_managers import DayFrames
+from ...lib.warehouse import refresh_raw_view, replace_days
+from .. import work
 from ..metadata import markdown
-from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
 from ..resources import LakeResource, WarehouseResource
 
 DOCS = {
@@ -89,11 +90,11 @@ def _staging_asset(name: str):
         group_name="staging",
         partitions_def=daily,
         ins={"raw": dg.AssetIn(key=["raw", name])},
-        metadata={"partition_expr": "partition_date"},
         pool="duckdb_writer",
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb"},
         freshness_policy=FRESHNESS["staging"],
+        tags=work.daily("harvest"),
         check_specs=[dg.AssetCheckSpec(
             "valid_records", asset=["staging", name], blocking=True,
             description=f"Every record of staging.{name} was typed and passed its pandera model "
@@ -103,10 +104,10 @@ def _staging_asset(name: str):
     )
     def _asset(context: dg.AssetExecutionContext, raw: DayFrames, warehouse: WarehouseResource,
                lake: LakeResource):
-        days = window_days(context.partition_time_window)
+        days = raw.days  # the step's days, as the lake loaded them
         spill = Path(tempfile.mkdtemp(prefix=f"baliza-staging-{name}-"))
         parts, typing_rejects, model_rejects, cases_all = {}, [], [], []
-        rows, payloads, preview = 0, 0, None
+        payloads, preview = 0, None
         try:
             for day in days:  # one day in memory at a time; each typed day is spilled to Parquet
                 typed, bad = S.build(entity, raw.parts[day])
@@ -116,25 +117,31 @@ def _staging_asset(name: str):
                 cases_all.append(cases)
                 good.write_parquet(spill / f"{day}.parquet")
                 parts[day] = spill / f"{day}.parquet"
-                rows, payloads = rows + len(good), payloads + good["payload_sha256"].n_unique()
+                payloads += good["payload_sha256"].n_unique()
                 preview = preview if preview is not None and len(preview) else good.head(5)
             typing_bad, model_bad = pl.concat(typing_rejects), pl.concat(model_rejects)
+            # the asset owns its warehouse writes: the table's days, their rejects, the lake's views
             with warehouse.connect() as con:
+                rows, columns = replace_days(con, f"staging.{name}", DayFrames(parts))
                 _write_rejects(con, name, days, pl.concat([typing_bad, model_bad]))
                 refresh_raw_view(con, lake.lake())
-        except BaseException:
+        finally:
             shutil.rmtree(spill, ignore_errors=True)
-            raise
         rejected = len(typing_bad) + len(model_bad)
         if rejected:
             context.log.warning(f"staging/{name}: {rejected} records rejected, see staging.rejects: "
                                 + "; ".join(pl.concat([typing_bad, model_bad])["reason"].head(3).to_list()))
-        yield dg.Output(DayFrames(parts, cleanup=lambda: shutil.rmtree(spill, ignore_errors=True)), metadata={
-            "rejected_rows": rejected,
-            "distinct_payloads": payloads,
-            "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
-        })
-        yield _check_result(name, rows, typing_bad, model_bad, pl.concat(cases_all))
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": rows,
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[dg.TableColumn(column, str(dtype)) for column, dtype in columns.items()]),
+                "rejected_rows": rejected,
+                "distinct_payloads": payloads,
+                "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
+            },
+            check_results=[_check_result(name, rows, typing_bad, model_bad, pl.concat(cases_all))],
+        )
 
     return _asset
 

@@ -3,7 +3,14 @@
 from . import endpoints
 from .client import ClientConfig, ClientStats, PncpClient
 from .errors import (
-    BadPayload, CircuitOpen, FetchFailed, InvalidValue, PncpError, RejectedRequest, RetriesExhausted, TransientError,
+    BadPayload,
+    CircuitOpen,
+    FetchFailed,
+    InvalidValue,
+    PncpError,
+    RejectedRequest,
+    RetriesExhausted,
+    TransientError,
 )
 from .exchange import Exchange
 from .refs import CompraRef

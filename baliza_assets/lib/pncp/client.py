@@ -32,7 +32,14 @@ import httpx
 
 from . import endpoints as E
 from .errors import (
-    BadPayload, CircuitOpen, FetchFailed, InvalidValue, PncpError, RejectedRequest, RetriesExhausted, TransientError,
+    BadPayload,
+    CircuitOpen,
+    FetchFailed,
+    InvalidValue,
+    PncpError,
+    RejectedRequest,
+    RetriesExhausted,
+    TransientError,
 )
 from .exchange import Exchange, request_key
 from .refs import CompraRef, positive

@@ -45,12 +45,17 @@ class Exchange:
         """The records in the body (empty for 204 and 404)."""
         if self.status != 200 or not self.body:
             return []
-        doc = json.loads(self.body)
-        if isinstance(doc, dict) and "data" in doc:
-            return doc["data"]
-        if isinstance(doc, list):
-            return doc
-        return [doc]
+        return records_of(json.loads(self.body))
+
+
+def records_of(doc) -> list:
+    """The records of a decoded PNCP body, whatever its shape: a consulta envelope's ``data``, a detail
+    API's bare array, or one record (a compra's detail). The one place a payload becomes records."""
+    if isinstance(doc, dict) and "data" in doc:
+        return doc["data"]
+    if isinstance(doc, list):
+        return doc
+    return [doc]
 
 
 def request_key(endpoint: str, path: str, params) -> str:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from ..archive import PROVENANCE, WITH_RECORDS
 from . import columns as C
 from .columns import Col
 
 DECIMAL = pl.Decimal(38, 6)
-PROVENANCE = ("partition_date", "payload_sha256", "collected_at")
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def build(entity: Entity, archived: pl.DataFrame | pl.LazyFrame,
     is read one slice of rows at a time, so memory stays flat however big the day is.
     """
     base = archived.lazy()
-    wanted = (pl.col("endpoint").is_in(entity.endpoints) & (pl.col("http_status") == 200) & (pl.col("records") > 0))
+    wanted = pl.col("endpoint").is_in(entity.endpoints) & WITH_RECORDS
     index = base.with_row_index("_row").filter(wanted).select("_row", "payload_bytes").collect()
     goods, rejects = [], []
     for first, last in _chunks(index["_row"].to_list(), index["payload_bytes"].to_list(), chunk_bytes):

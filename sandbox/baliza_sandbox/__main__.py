@@ -1,6 +1,6 @@
 """Command line for the PNCP sandbox.
 
-    python -m baliza_assets.sandbox serve --port 8765 --volume small --faults real --latency-scale 0.1
+    python -m baliza_sandbox serve --port 8765 --volume small --faults real --latency-scale 0.1
 
 then point Baliza at it:
 
@@ -14,9 +14,11 @@ import sys
 from datetime import date, datetime
 
 from .app import Sandbox
-from .faults import PROFILES as FAULT_PROFILES, profile
+from .faults import PROFILES as FAULT_PROFILES
+from .faults import profile
 from .server import serve_forever
-from .world import EPOCH, PROFILES as VOLUME_PROFILES, World
+from .world import EPOCH, World
+from .world import PROFILES as VOLUME_PROFILES
 
 
 def build(args: argparse.Namespace) -> Sandbox:

@@ -1,7 +1,7 @@
 """An offline, faithful simulator of the PNCP consulta and detail APIs (see API.md)."""
 
 from .app import Sandbox
-from .faults import Faults, ApiFaults, Latency, profile
-from .world import World, Volume, DriftRule
+from .faults import ApiFaults, Faults, Latency, profile
+from .world import DriftRule, Volume, World
 
 __all__ = ["Sandbox", "Faults", "ApiFaults", "Latency", "profile", "World", "Volume", "DriftRule"]

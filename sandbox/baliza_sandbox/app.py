@@ -6,7 +6,7 @@
   resultados, 404 bodies for unknown compras, the modalidades domain table).
 
 Serve it in-process with ``httpx.ASGITransport(app=Sandbox(...).app)`` or over a socket with
-``python -m baliza_assets.sandbox serve``.
+``python -m baliza_sandbox serve``.
 """
 
 from __future__ import annotations
