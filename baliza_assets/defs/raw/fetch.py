@@ -44,7 +44,7 @@ BACKFILL_TAG = "dagster/backfill"
 
 def purpose_of(context: dg.AssetExecutionContext, daily_work: str) -> str:
     """What a run's requests are for: the daily work named, or ``backfill`` inside a backfill."""
-    return "backfill" if BACKFILL_TAG in context.run.tags else daily_work
+    return "backfill" if context.has_tag(BACKFILL_TAG) else daily_work
 
 
 def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner,
