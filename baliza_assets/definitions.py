@@ -2,24 +2,18 @@
 
 import dagster as dg
 
+from .defs import cdc, details, marts, raw, staging
 from .defs.automation import automation_sensor
-from .defs.cdc import capture
-from .defs.details import assets as details
-from .defs.details import checks as details_checks
-from .defs.marts import assets as marts
-from .defs.raw import assets as raw
-from .defs.raw import checks as raw_checks
-from .defs.raw import updates
 from .defs.schedules import daily_schedules
-from .defs.staging import assets as staging
-from .defs.staging import checks as staging_checks
 from .defs.wiring import resources_for
 from .settings import Settings
 
 SETTINGS = Settings.from_env()  # every variable read and checked once, as the code location loads
 
-ASSETS = dg.load_assets_from_modules([raw, updates, details, staging, marts, capture])
-CHECKS = dg.load_asset_checks_from_modules([raw_checks, details_checks, staging_checks])
+# Each layer defines its own assets and checks; the code location only adds what spans them.
+_layers = [layer.definitions() for layer in (raw, details, staging, cdc, marts)]
+ASSETS = [a for layer in _layers for a in layer.assets or ()]
+CHECKS = [c for layer in _layers for c in layer.asset_checks or ()]
 
 PARTITIONED = [key for a in ASSETS if a.partitions_def is not None for key in a.keys]
 

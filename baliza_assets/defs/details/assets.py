@@ -72,7 +72,7 @@ def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpo
             for kind in KINDS}
 
     @dg.multi_asset(name=name, outs=outs, ins={"source": dg.AssetIn(key=["raw", source])}, can_subset=True,
-                    group_name="details", partitions_def=RAW["partitions_def"], pool="pncp_detail",
+                    group_name=RAW["group_name"], partitions_def=RAW["partitions_def"], pool="pncp_detail",
                     backfill_policy=RAW["backfill_policy"],
                     internal_asset_deps={f"itens{suffix}": {dg.AssetKey(["raw", source])},
                                          f"arquivos{suffix}": {dg.AssetKey(["raw", source])},

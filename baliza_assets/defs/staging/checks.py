@@ -1,5 +1,5 @@
 """Column drift on staging: Dagster's column-schema change checks, fed by the `dagster/column_schema`
-the warehouse IO manager records on every staging materialization."""
+every staging asset records on its materialization."""
 
 import dagster as dg
 
