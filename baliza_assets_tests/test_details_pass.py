@@ -45,9 +45,11 @@ def test_resultados_alone_read_the_archived_itens(world, serve, tmp_path, instan
     sandbox = Sandbox(world)
     with serve(sandbox) as ep:
         result = materialize(resources(ep, tmp_path), instance, DAY, selection=dg.AssetSelection.assets(["raw", "resultados"]))
-    assert set(_materializations(result)) == {"raw/resultados"}
+    events = _materializations(result)
+    assert set(events) == {"raw/resultados"}
     compras = world.published("contratacoes", DAY)
     with_result = sum(1 for c in compras for i in world.itens(c) if i["temResultado"])
     assert sandbox.stats.by_endpoint["resultados"] == with_result
     assert sandbox.stats.by_endpoint["itens"] == 0 and sandbox.stats.by_endpoint["arquivos"] == 0
-    assert len(truth(world, DAY)["resultados"]) > 0
+    records = events["raw/resultados"].step_materialization_data.materialization.metadata["records"].value
+    assert records == len(truth(world, DAY)["resultados"]) == 230, "every result of the day archived"

@@ -78,7 +78,7 @@ class Capture:
     day: date
     snapshot: str
     rows: int = 0  # records observed
-    stale: int = 0  # observations older than what was recorded
+    unchanged: int = 0  # records observed that bring nothing new: already recorded as they are, or older
     log: pl.DataFrame = field(default_factory=pl.DataFrame)  # the change log rows
     change_set: pl.DataFrame = field(default_factory=pl.DataFrame)  # what a lake consumer applies
     refused: list[str] = field(default_factory=list)  # scopes whose deletions were refused
@@ -189,7 +189,7 @@ def compute(con: duckdb.DuckDBPyConnection, target: Target, day: date, snapshot:
         partition_date=pl.lit(day), snapshot=pl.lit(snapshot)).sort(key)
     change_set = (log.join(fresh.select(columns).drop("partition_date"), on=key, how="left")
                   .select(*columns, *CHANGE_SET_EXTRA))
-    return Capture(e, day, snapshot, rows=len(observed), stale=len(latest) - len(fresh), log=log,
+    return Capture(e, day, snapshot, rows=len(observed), unchanged=len(latest) - len(upserts), log=log,
                    change_set=change_set, refused=refused)
 
 

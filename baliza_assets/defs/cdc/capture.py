@@ -56,7 +56,7 @@ def _capture_asset(name: str):
         store = lake.lake()
         totals = {"I": 0, "U": 0, "D": 0}
         by_source: dict[str, int] = {}
-        refused, lake_files, rejected, incomplete, stale = [], [], 0, [], 0
+        refused, lake_files, rejected, incomplete, unchanged = [], [], 0, [], 0
         for day in window_days(context.partition_time_window):
             archives = {t: store.scan(t, [day]) for t in tables if store.exists(t, day)}
             found = observations(name, archives)
@@ -73,14 +73,14 @@ def _capture_asset(name: str):
                     lake_files.append(store.uri(f"cdc/{name}/changes", day, part))
                 C.apply(con, cap)  # the lake file first: a failure in between is redone identically
             refused += [f"{day} {r}" for r in cap.refused]
-            stale += cap.stale
+            unchanged += cap.unchanged
             for op, n in cap.counts().items():
                 totals[op] += n
             for source in cap.log["source"].to_list() if len(cap.log) else []:
                 by_source[source] = by_source.get(source, 0) + 1
             context.log.info(f"cdc/{name} {day}: {cap.rows} records observed by "
                              f"{', '.join(s.name + ' ' + s.table for s, _ in found) or 'no source yet'}; "
-                             f"changes {cap.counts()}, {cap.stale} already recorded or older")
+                             f"changes {cap.counts()}, {cap.unchanged} already recorded or older")
         for problem in incomplete[:5]:
             context.log.warning(f"cdc/{name}: listing did not reconcile, no deletion inferred from it: {problem}")
         if refused:
@@ -89,7 +89,7 @@ def _capture_asset(name: str):
         return dg.MaterializeResult(metadata={
             "inserts": totals["I"], "updates": totals["U"], "deletes": totals["D"],
             "changes_by_source": dg.MetadataValue.json(by_source),
-            "already_recorded": stale,
+            "already_recorded": unchanged,
             "rejected_observations": rejected,
             "unreconciled_listings": len(incomplete),
             "lake_files": dg.MetadataValue.json(lake_files[:50]),

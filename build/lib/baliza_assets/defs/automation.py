@@ -1,0 +1,26 @@
+"""Declarative automation: conditions under which assets materialize without anyone clicking."""
+
+import dagster as dg
+
+# Capture a CDC partition again whenever any of its sources (staging, the update feed, the sweep) is
+# materialized for that day, any day, not only the latest, even while the other sources of the day are
+# still missing; a run that materialized both has captured it already.
+FOLLOWS_UPSTREAM_PARTITION = (dg.AutomationCondition.any_deps_updated().since_last_handled()
+                              & ~dg.AutomationCondition.any_deps_in_progress()
+                              & ~dg.AutomationCondition.in_progress()).with_label("after any upstream partition updates")
+
+# Unpartitioned rebuilds (marts over every day): once after their partitioned inputs changed and
+# nothing upstream is still running. (eager() would wait for every daily partition since 2021.)
+REBUILDS_AFTER_UPSTREAM = (dg.AutomationCondition.any_deps_updated().since_last_handled()
+                           & ~dg.AutomationCondition.any_deps_in_progress()
+                           & ~dg.AutomationCondition.in_progress()).with_label("rebuild after upstream updates")
+
+# Evaluates the conditions above (Dagster's own automation sensor is stopped by default).
+automation_sensor = dg.AutomationConditionSensorDefinition(
+    "automation",
+    target=dg.AssetSelection.all(),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Evaluates the assets' automation conditions every 30 s: CDC captures any partition of its "
+                "sources materialized without it; the unpartitioned marts rebuild once their inputs changed.",
+)

@@ -1,0 +1,93 @@
+"""Marts (DuckDB): the analytical tables people ask for, rebuilt with set-based SQL."""
+
+
+import dagster as dg
+
+from .. import work
+from ..automation import REBUILDS_AFTER_UPSTREAM
+from ..metadata import markdown
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
+from ..resources import WarehouseResource
+from . import sql
+
+MARTS = dict(group_name="marts", pool="duckdb_writer", kinds={"duckdb", "sql"}, freshness_policy=FRESHNESS["marts"])
+
+
+def _table_metadata(con, table: str) -> dict:
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    preview = con.execute(f"SELECT * FROM {table} LIMIT 5").pl()
+    return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8])))}
+
+
+@dg.asset(key=["marts", "daily_spend"], partitions_def=daily, deps=[["staging", "contratacoes"]],
+          backfill_policy=RANGE_IN_ONE_RUN, tags=work.daily("harvest"), **MARTS)
+def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Daily spend: per publication day x UF (of the buying unit) x modalidade x esfera (F federal,
+    E estadual, M municipal, D distrital) x sending platform (usuarioNome, '?' when absent): number of
+    contratações, the sum of their estimated values (valorTotalEstimado), the sum of their homologated
+    values (valorTotalHomologado) and how many have a homologated value. UF '??' and esfera '?' mark records that did not say."""
+    days = window_days(context.partition_time_window)
+    with warehouse.connect() as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+        params = {"first": days[0], "last": days[-1]}
+        con.execute(f"CREATE TABLE IF NOT EXISTS marts.daily_spend AS {sql.DAILY_SPEND} LIMIT 0", params)
+        have = {r[0] for r in con.execute("DESCRIBE marts.daily_spend").fetchall()}
+        for name, dtype, *_ in con.execute(f"DESCRIBE {sql.DAILY_SPEND}", params).fetchall():
+            if name not in have:  # a dimension added since the table was made (the other days get it when rebuilt)
+                con.execute(f'ALTER TABLE marts.daily_spend ADD COLUMN "{name}" {dtype}')
+        con.execute("DELETE FROM marts.daily_spend WHERE data BETWEEN $first AND $last", params)
+        con.execute(f"INSERT INTO marts.daily_spend BY NAME {sql.DAILY_SPEND}", params)
+        written = con.execute("SELECT count(*) FROM marts.daily_spend WHERE data BETWEEN $first AND $last",
+                              params).fetchone()[0]
+        meta = _table_metadata(con, "marts.daily_spend")
+    return dg.MaterializeResult(metadata={**meta, "rows_in_partitions": written})
+
+
+def _full_mart(name: str, query: str, deps: list[str], doc: str):
+    """``deps``: the tables the query reads, as asset keys (``cdc/itens``, ``marts/price_evidence``)."""
+    @dg.asset(key=["marts", name], deps=[d.split("/") for d in deps], description=doc,
+              automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS)
+    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+            con.execute(f"CREATE OR REPLACE TABLE marts.{name} AS {query}")
+            return dg.MaterializeResult(metadata=_table_metadata(con, f"marts.{name}"))
+
+    return _asset
+
+
+price_evidence = _full_mart("price_evidence", sql.PRICE_EVIDENCE,
+                            ["cdc/resultados", "cdc/itens", "cdc/contratacoes"], """
+    Price evidence, the table a price researcher cites (pesquisa de preços, Lei 14.133 art. 23): one row
+    per homologated item result in force (situação 1 Informado; cancelled results are left out and kept in
+    cdc.resultados_history). Per row: the item (description, catmat/catser catalog code, unit), the
+    homologated quantity, unit and total price and discount, beside the estimated unit price; the winning
+    supplier (CNPJ, or a CPF masked to its middle six digits), name and porte; the buyer (órgão CNPJ and
+    name, esfera, unidade code and name, UF, município, IBGE code); the process (modalidade, compra
+    number and year, processo, SRP); the dates (data_resultado: the result's date, data_registro_resultado:
+    when PNCP recorded it, data_publicacao_compra); the sending platform (usuarioNome: Compras.gov.br,
+    Licitanet, BLL, ...); the compra's page on the PNCP portal (link_pncp), the API request the result
+    came from (fonte_api), and the sha256 of the archived payload (payload_sha256, which
+    `baliza fetch-payload` returns verbatim).""")
+
+item_price_references = _full_mart("item_price_references", sql.ITEM_PRICE_REFERENCES,
+                                   ["marts/price_evidence", "cdc/itens", "cdc/contratacoes"], """
+    Item price references on homologated prices: per catalog item code (catalogoCodigoItem) x unit of
+    measure (upper-cased, trimmed) x UF of the buying unit, and nationally (uf = 'BR'), over every result
+    in force of marts.price_evidence with a positive unit price: number of results, median, p10 and p90,
+    min and max homologated unit price, distinct suppliers and buyers, first and last result date, the
+    most common description, how many prices are more than 10x above or below the median
+    (resultados_outliers) and `outlier` when any is. Beside them, never mixed in: the estimated prices
+    (valorUnitarioEstimado) of the same catalog item x unit, their count, median, p10 and p90.""")
+
+supplier_profiles = _full_mart("supplier_profiles", sql.SUPPLIER_PROFILES, ["cdc/contratos"], """
+    Supplier profiles from contratos (current version of each contract): per supplier id (niFornecedor,
+    CNPJ or CPF): latest name and person type, number of contracts, total contract value (valorGlobal),
+    distinct buyers (órgão CNPJ), distinct UFs, first and last signature date.""")
+
+buyer_profiles = _full_mart("buyer_profiles", sql.BUYER_PROFILES, ["cdc/contratacoes", "cdc/contratos"], """
+    Buyer profiles: per órgão CNPJ, from contratações (current version of each): latest name, esfera and
+    UF, number of contratações, estimated and homologated totals, direct contracting (modalidade 8
+    Dispensa and 9 Inexigibilidade) as a count, a share of the count and a share of the estimated
+    value; the platform it sends most contratações from (plataforma_principal) and every platform it used
+    (plataformas, a sorted list: filter with list_contains); plus number and total value of its contratos.""")

@@ -1,0 +1,73 @@
+"""The resources the assets and checks use: the PNCP client, the lake and the DuckDB warehouse.
+Their defaults are Baliza's (``baliza_assets.settings``); ``defs/wiring.py`` binds them to the
+environment's settings."""
+
+
+import contextlib
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+
+from ..lib import warehouse
+from ..lib.lake import Lake, S3Settings
+from ..lib.pncp import ClientConfig, PncpClient
+from ..lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
+from ..settings import DEFAULT_DUCKDB, DEFAULT_LAKE, DEFAULT_MEMORY_LIMIT
+
+
+class PncpResource(dg.ConfigurableResource):
+    """The PNCP client: base URLs default to the real PNCP; point them at the sandbox offline."""
+
+    consulta_url: str = REAL_CONSULTA
+    detail_url: str = REAL_DETAIL
+    consulta_concurrency: int = 6
+    detail_concurrency: int = 8  # where the detail API's adaptive limit starts...
+    detail_max_concurrency: int = 64  # ...and the most it may grow to (its capacity is found, not known)
+    read_timeout: float = 60.0
+    max_attempts: int = 6
+    time_scale: float = 1.0  # multiplies every wait and timeout (for a sandbox with scaled latency)
+
+    def client_config(self) -> ClientConfig:
+        return ClientConfig(
+            consulta_url=self.consulta_url,
+            detail_url=self.detail_url,
+            consulta_concurrency=self.consulta_concurrency,
+            detail_concurrency=self.detail_concurrency,
+            detail_max_concurrency=max(self.detail_concurrency, self.detail_max_concurrency),
+            read_timeout=self.read_timeout,
+            max_attempts=self.max_attempts,
+        ).scaled(self.time_scale)
+
+    def client(self) -> PncpClient:
+        return PncpClient(self.client_config())
+
+
+class LakeResource(dg.ConfigurableResource):
+    """Where raw archives live: a folder, or s3://bucket/prefix with the standard AWS settings."""
+
+    location: str = DEFAULT_LAKE
+    aws_endpoint_url: str | None = None
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: str | None = None
+    aws_region: str | None = None
+
+    def s3_settings(self) -> S3Settings:
+        return S3Settings(self.aws_endpoint_url, self.aws_access_key_id, self.aws_secret_access_key, self.aws_region)
+
+    def lake(self) -> Lake:
+        return Lake(self.location, self.s3_settings())
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB file, for set-based SQL (marts) and the views over the lake."""
+
+    path: str = DEFAULT_DUCKDB
+    lake: LakeResource
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+
+    @contextlib.contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with warehouse.connect(self.path, self.lake.lake(), self.lake.s3_settings(), read_only=read_only,
+                               memory_limit=self.memory_limit) as con:
+            yield con

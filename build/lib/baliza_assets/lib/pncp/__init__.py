@@ -1,0 +1,21 @@
+"""PNCP client: plain Python, usable without Dagster."""
+
+from . import endpoints
+from .client import ClientConfig, ClientStats, PncpClient
+from .errors import (
+    BadPayload,
+    CircuitOpen,
+    FetchFailed,
+    InvalidValue,
+    PncpError,
+    RejectedRequest,
+    RetriesExhausted,
+    TransientError,
+)
+from .exchange import Exchange
+from .refs import CompraRef
+
+__all__ = [
+    "endpoints", "ClientConfig", "ClientStats", "PncpClient", "Exchange", "CompraRef", "PncpError", "TransientError",
+    "BadPayload", "RejectedRequest", "RetriesExhausted", "CircuitOpen", "InvalidValue", "FetchFailed",
+]

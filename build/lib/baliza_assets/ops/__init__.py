@@ -1,0 +1,1 @@
+"""Operator commands (`baliza doctor`, `verify`, `fetch-payload`, `query`, `retry-failed`, `backup`)."""

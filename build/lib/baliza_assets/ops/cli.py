@@ -1,0 +1,103 @@
+"""The `baliza` command: what an operator runs beside Dagster's own CLI and UI.
+
+    baliza doctor                                 configuration and reachability of PNCP, lake, DuckDB, Dagster
+    baliza verify --from D --to D                 partitions missing, failed, or failing a blocking check
+    baliza fetch-payload SHA256                   an archived PNCP payload, verbatim
+    baliza query "SELECT ..." [--format csv]      read-only SQL against the warehouse
+    baliza retry-failed --from D --to D           relaunch failed partitions as one backfill
+    baliza backfill-plan --from D --to D          requests per API and the expected duration of a backfill
+    baliza backup DEST                            a consistent copy of DuckDB and a manifest of the lake
+
+Configuration comes from the same environment variables as the code location (README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _instance():
+    import dagster as dg
+
+    return dg.DagsterInstance.get()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="baliza", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n")[1])
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("doctor", help="check configuration and reachability")
+    for name, text in (("verify", "report missing, failed and check-failing partitions"),
+                       ("retry-failed", "relaunch failed partitions through the webserver"),
+                       ("backfill-plan", "what a backfill asks of PNCP, and how long it takes")):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("--from", dest="first", type=_day, required=True)
+        s.add_argument("--to", dest="last", type=_day, required=True)
+        if name == "retry-failed":
+            s.add_argument("--webserver", default="http://127.0.0.1:3000", help="the Dagster webserver URL")
+            s.add_argument("--dry-run", action="store_true", help="only say what would be relaunched")
+    s = sub.add_parser("fetch-payload", help="print an archived payload")
+    s.add_argument("sha256")
+    s = sub.add_parser("query", help="read-only SQL against the warehouse")
+    s.add_argument("sql")
+    s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s = sub.add_parser("backup", help="copy the warehouse and write a lake manifest")
+    s.add_argument("dest")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from ..settings import Settings
+
+    settings, out = Settings.from_env(strict=False), sys.stdout  # doctor reports what is refused
+    try:
+        if args.command == "doctor":
+            from . import doctor
+            return doctor.run(settings, out)
+        if args.command == "verify":
+            from . import verify
+            with _instance() as instance:
+                return verify.run(instance, args.first, args.last, out)
+        if args.command == "retry-failed":
+            from . import retry
+            with _instance() as instance:
+                return retry.run(instance, args.first, args.last, args.webserver, args.dry_run, out)
+        if args.command == "backfill-plan":
+            from . import plan
+            return plan.run(settings.lake(), args.first, args.last, out)
+        if args.command == "fetch-payload":
+            from . import payload
+            out.flush()
+            sys.stdout.buffer.write(payload.fetch(settings.lake(), args.sha256))
+            sys.stdout.buffer.flush()
+            return 0
+        if args.command == "query":
+            from . import query
+            return query.run(args.sql, settings, args.format, out)
+        if args.command == "backup":
+            from pathlib import Path
+
+            from . import backup
+            manifest = backup.backup(settings, Path(args.dest))
+            out.write(f"{args.dest}: warehouse copy {manifest['warehouse']['bytes']:,} bytes "
+                      f"({len(manifest['warehouse']['tables'])} tables), lake manifest of "
+                      f"{manifest['lake']['objects']} objects ({manifest['lake']['bytes']:,} bytes)\n")
+            return 0
+    except Exception as e:  # an operator gets the reason in one line, not a traceback
+        print(f"baliza {args.command}: {e}", file=sys.stderr)
+        return 2
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""`baliza doctor`: is this deployment configured, and can it reach PNCP, the lake, DuckDB and Dagster?"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import sys
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from ..lib.lake import LakeError
+from ..lib.pncp import ClientConfig, PncpClient
+from ..lib.pncp import endpoints as E
+from ..settings import Settings
+from .settings import SHOWN_VARIABLES, problems, shown
+
+BRASILIA = ZoneInfo("America/Sao_Paulo")
+
+
+class Problem(Exception):
+    """A check that ran and found something wrong: ``failures`` and what it found fine, one line each."""
+
+    def __init__(self, failures: list[str], passed: list[str] = ()):
+        super().__init__(*failures)
+        self.failures, self.passed = failures, list(passed)
+
+
+def yesterday() -> date:
+    """The probe day: yesterday in Brasília, the last day the harvest fetches."""
+    return datetime.now(BRASILIA).date() - timedelta(days=1)
+
+
+async def _pncp(settings: Settings, day: date) -> list[str]:
+    scale = float(os.environ.get("PNCP_TIME_SCALE", "1") or 1)
+    config = ClientConfig(consulta_url=settings.consulta_url, detail_url=settings.detail_url, max_attempts=2,
+                          read_timeout=20.0).scaled(scale)
+    lines = []
+    async with PncpClient(config) as client:
+        t0 = time.monotonic()
+        mods, _ = await client.modalidades_table()
+        lines.append(f"detail API {settings.detail_url}: {len(mods)} active modalidades "
+                     f"({time.monotonic() - t0:.1f} s)")
+        t0 = time.monotonic()
+        # The request the harvest makes first for a day: page 1 of the contratos listing, checked the
+        # same way. Every page counts as scheduled, so the walk stops after page 1.
+        walks = client.listings(E.CONTRATOS_PUBLICACAO, day, day)
+        for walk in walks:
+            walk.scheduled = client.config.max_pages
+        (ex,) = await client.collect(walks)
+        found = (f"page 1 of {ex.total_pages}, {ex.total_records:,} records" if ex.status == 200
+                 else "no records (HTTP 204)")
+        lines.append(f"consulta API {settings.consulta_url}: HTTP {ex.status}, contratos of {day}: {found} "
+                     f"({time.monotonic() - t0:.1f} s)")
+    return lines
+
+
+def _lake(settings: Settings) -> str:
+    lake = settings.lake()
+    probe = f"_doctor/probe-{uuid.uuid4().hex}"
+    lake.store.put(probe, b"baliza doctor")
+    try:
+        if lake.store.get(probe) != b"baliza doctor":
+            raise LakeError("a probe written to the lake read back differently")
+    finally:
+        lake.store.delete([probe])
+    tables = lake.tables("raw")
+    return f"{lake.location}: writable; raw tables: {', '.join(tables) or 'none yet'}"
+
+
+def _duckdb(settings: Settings) -> str:
+    import duckdb
+
+    path = settings.duckdb_path
+    if not os.path.exists(path):
+        return f"{path}: not created yet (the first staging run creates it)"
+    try:
+        con = duckdb.connect(path, read_only=True)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            return f"{path}: in use by a writer right now (a run holds the lock); {os.path.getsize(path):,} bytes"
+        raise
+    try:
+        tables = con.execute("SELECT schema_name, count(*) FROM duckdb_tables() GROUP BY 1 ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    return (f"{path}: {os.path.getsize(path):,} bytes; tables per schema: "
+            + (", ".join(f"{s} {n}" for s, n in tables) or "none"))
+
+
+def _dagster() -> list[str]:
+    import dagster as dg
+
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return ["DAGSTER_HOME is unset: Dagster keeps runs in a temporary instance (set it; see deploy/)"]
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs_count()
+        lines = [f"instance at {home}: {type(instance.run_storage).__name__}, {runs} runs recorded"]
+        if not instance.event_log_storage.supports_global_concurrency_limits:
+            return lines
+        found = []
+        if not _frees_slots_after(instance):
+            found.append("run monitoring does not free the pool slots of runs that ended (a run killed while it "
+                         "held one blocks its pool for good): set run_monitoring.enabled and "
+                         f"run_monitoring.free_slots_after_run_end_seconds in {home}/dagster.yaml, as "
+                         "deploy/local/dagster.yaml does")
+        pools, held = _pools(instance)
+        lines.append("pools: " + ("; ".join(pools) or "none yet"))
+        found += held
+        if found:
+            raise Problem(found, lines)
+        return lines
+
+
+# ---- pool slots held by runs that are no longer running ---------------------------------------------
+
+def _pools(instance) -> tuple[list[str], list[str]]:
+    """Each pool's occupancy, and a problem for every run holding slots that is no longer running."""
+    storage = instance.event_log_storage
+    keys = sorted(storage.get_concurrency_keys())
+    infos = storage.get_concurrency_infos(keys) if keys else {}
+    summary, holders = [], {}
+    for key in keys:
+        info = infos[key]
+        waiting = sum(1 for p in info.pending_steps if p.assigned_timestamp is None)
+        summary.append(f"{key} {len(info.claimed_slots)}/{info.slot_count} slots occupied"
+                       + (f", {waiting} step(s) waiting" if waiting else ""))
+        claimed = {(slot.run_id, slot.step_key) for slot in info.claimed_slots}
+        for run_id, step in sorted(claimed):
+            holders.setdefault(run_id, ([], []))[0].append(f"{key} ({step})")
+        for p in info.pending_steps:
+            if (p.run_id, p.step_key) not in claimed:
+                # a step still queued for a slot, or assigned one it has not claimed yet: it reserves a slot
+                holders.setdefault(p.run_id, ([], []))[1].append(f"{key} ({p.step_key})")
+    found = []
+    for run_id, (slots, queued) in holders.items():
+        why = _not_running(instance, run_id)
+        if why:
+            parts = ([f"holds {len(slots)} pool slot(s), {', '.join(slots)}"] if slots else []) + (
+                [f"has {len(queued)} step(s) queued for a pool, {', '.join(queued)}"] if queued else [])
+            found.append(f"run {run_id} {' and '.join(parts)}, but {why}")
+    return summary, found
+
+
+def _not_running(instance, run_id: str) -> str | None:
+    """Why ``run_id`` no longer runs (and how its slots get freed), or None while it may still run."""
+    from dagster._core.events import DagsterEventType
+    from dagster._core.storage.runs.sqlite import SqliteRunStorage
+
+    free = _free_command(run_id, mark_failed=False)
+    record = instance.get_run_record_by_id(run_id)
+    if record is None:
+        return f"no such run is recorded. Free them: {free}"
+    run = record.dagster_run
+    if run.is_finished:
+        ended = f"{time.time() - record.end_time:.0f} s ago" if record.end_time else "at an unknown time"
+        after = _frees_slots_after(instance)
+        if after:
+            daemon = ("" if _daemon_alive(instance) else " (no daemon is running now: start `dagster dev` or "
+                      "`dagster-daemon run`)")
+            auto = f"The daemon's run monitoring frees them {after} s after the run ended{daemon}; to free them now: "
+        else:
+            auto = "Nothing frees them (run monitoring is not set to); free them: "
+        return f"it ended ({run.status.value}) {ended}. {auto}{free}"
+    # In progress, as recorded. With SQLite every run executes on this machine, so its process can be asked.
+    if not isinstance(instance.run_storage, SqliteRunStorage):
+        return None
+    starts = instance.get_records_for_run(run_id, of_type=DagsterEventType.RUN_START, limit=1).records
+    pid = starts[0].event_log_entry.dagster_event.pid if starts and starts[0].event_log_entry.dagster_event else None
+    if pid is None or _process_alive(pid, record.start_time):
+        return None
+    return (f"it is recorded as {run.status.value} while its process (pid {pid}) is gone: killed without a chance "
+            "to record its end, which Dagster's default run launcher cannot detect, so nothing frees them. Mark "
+            f"the run failed and free them: {_free_command(run_id, mark_failed=True)}")
+
+
+def _frees_slots_after(instance) -> int | None:
+    """Seconds after a run ended at which the daemon's run monitoring frees the slots it still holds."""
+    if not instance.run_monitoring_enabled:
+        return None
+    return instance.run_monitoring_settings.get("free_slots_after_run_end_seconds") or None
+
+
+def _free_command(run_id: str, mark_failed: bool) -> str:
+    code = "import dagster as dg; i = dg.DagsterInstance.get(); "
+    if mark_failed:
+        code += f'i.report_run_failed(i.get_run_by_id("{run_id}")); '
+    code += f'i.event_log_storage.free_concurrency_slots_for_run("{run_id}")'
+    return f"{shlex.quote(sys.executable)} -c {shlex.quote(code)}"
+
+
+def _daemon_alive(instance, within_s: float = 120.0) -> bool:
+    try:
+        beats = instance.get_daemon_heartbeats()
+    except Exception:  # a storage without heartbeats says nothing either way
+        return True
+    return any(time.time() - beat.timestamp < within_s for beat in beats.values())
+
+
+def _process_alive(pid: int, started_at: float | None) -> bool:
+    """Whether ``pid`` is still the process that started at ``started_at`` (a reused pid or a zombie is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        with open("/proc/stat") as f:
+            boot = next(float(line.split()[1]) for line in f if line.startswith("btime"))
+    except (OSError, StopIteration, IndexError, ValueError):
+        return True
+    if fields[0] in ("Z", "X"):
+        return False
+    began = boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    return started_at is None or began <= started_at + 5
+
+
+def run(settings: Settings, out, probe_day: date | None = None) -> int:
+    """Print the report to ``out``; 0 when every check passed. ``probe_day`` defaults to yesterday in Brasília."""
+    failures = 0
+
+    def report(name: str, check) -> None:
+        nonlocal failures
+        try:
+            result = check()
+        except Problem as p:
+            failures += 1
+            for line in p.passed:
+                out.write(f"ok    {name}: {line}\n")
+            for line in p.failures:
+                out.write(f"FAIL  {name}: {line}\n")
+            return
+        except Exception as e:  # every failure is reported, none stops the others
+            failures += 1
+            out.write(f"FAIL  {name}: {type(e).__name__}: {e}\n")
+            return
+        for line in result if isinstance(result, list) else [result]:
+            out.write(f"ok    {name}: {line}\n")
+
+    out.write("configuration:\n")
+    for name in SHOWN_VARIABLES:
+        out.write(f"  {name} = {shown(name)}\n")
+    found = problems()
+    for p in found:
+        out.write(f"FAIL  configuration: {p}\n")
+    failures += len(found)
+    day = probe_day or yesterday()
+    report("pncp", lambda: asyncio.run(_pncp(settings, day)))
+    report("lake", lambda: _lake(settings))
+    report("duckdb", lambda: _duckdb(settings))
+    report("dagster", _dagster)
+    out.write("all checks passed\n" if not failures else f"{failures} check(s) failed\n")
+    return 0 if not failures else 1

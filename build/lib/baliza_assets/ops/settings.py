@@ -1,0 +1,100 @@
+"""What the operator commands show and check of the configuration: the variables of
+``baliza_assets.settings``, as the code location reads them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..lib.lake import Lake, LakeError, S3Settings
+from ..settings import VARIABLES, Settings
+
+SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "DAGSTER_PG_PASSWORD")
+SHOWN_VARIABLES = (
+    "PNCP_CONSULTA_URL", "PNCP_DETAIL_URL", "PNCP_CONSULTA_CONCURRENCY", "PNCP_DETAIL_CONCURRENCY",
+    "PNCP_DETAIL_MAX_CONCURRENCY",
+    "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_DUCKDB_PATH", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
+    "BALIZA_HARVEST_CRON", "BALIZA_CONSULTA_SHARE", "BALIZA_DETAIL_SHARE", "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DAGSTER_HOME", "DAGSTER_PG_HOST", "DAGSTER_PG_PORT",
+    "DAGSTER_PG_USER", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_DB",
+)
+
+
+def shown(name: str) -> str:
+    """A variable as an operator may see it: secrets only say whether they are set."""
+    value = os.environ.get(name)
+    if value is None:
+        return "(unset)"
+    return "(set, hidden)" if name in SECRET_VARIABLES else value
+
+
+# ---- what the runs would refuse ---------------------------------------------------------------------
+# Each check reads the variable as the code location does (baliza_assets/settings.py) and returns
+# why the code location or its runs would fail with it, or None.
+
+def _memory_limit(raw: str) -> str | None:
+    import duckdb
+
+    try:
+        duckdb.connect(":memory:", config={"memory_limit": raw}).close()
+    except duckdb.Error as e:
+        return f"DuckDB refuses it as memory_limit: {e}"
+    return None
+
+
+def _duckdb_path(raw: str) -> str | None:
+    if raw.strip() == "":
+        return "empty: DuckDB would keep the warehouse in memory and lose it when the run ends"
+    path = Path(raw).absolute()
+    if path.is_dir():
+        return "is a directory; expected the path of the warehouse file"
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        return f"{parent} is not a writable directory, so the warehouse file cannot be created"
+    return None
+
+
+def _lake(raw: str) -> str | None:
+    if raw == "":
+        return None
+    try:
+        Lake(raw, S3Settings())
+    except LakeError as e:
+        return str(e)
+    except Exception:  # the S3 client refusing the AWS variables: reported on its own
+        pass
+    if not raw.startswith("s3://") and Path(raw).exists() and not Path(raw).is_dir():
+        return "is a file; expected a folder or s3://bucket/prefix"
+    return None
+
+
+def _empty_is_default(check):
+    return lambda raw: None if raw.strip() == "" else check(raw.strip())
+
+
+# the checks the code location makes when it loads, and those only a run meets (DuckDB, the lake)
+CHECKS = {name: _empty_is_default(check) for name, (_, check) in VARIABLES.items() if check}
+CHECKS.update({
+    "BALIZA_DUCKDB_PATH": _duckdb_path,
+    "BALIZA_DUCKDB_MEMORY_LIMIT": _memory_limit,
+    "BALIZA_LAKE": _lake,
+})
+
+
+def problems() -> list[str]:
+    """Every variable the code location or its runs would refuse, each with the reason."""
+    found = []
+    for name, check in CHECKS.items():
+        raw = os.environ.get(name)
+        if raw is not None and (reason := check(raw)):
+            found.append(f"{name}={raw!r}: {reason}")
+    settings = Settings.from_env(strict=False)
+    if settings.lake_location.startswith("s3://"):
+        try:
+            settings.s3.boto3_client()
+        except Exception as e:  # whatever the S3 client refuses, in its words (it names the variable)
+            found.append(f"AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION: the S3 client "
+                         f"refuses them: {type(e).__name__}: {e}")
+    return found

@@ -1,0 +1,124 @@
+"""`baliza verify --from D --to D`: partitions missing, failed or in progress, and days whose blocking
+checks failed, per asset.
+
+Every status is read from the event log itself (materializations, planned materializations and their
+runs, check executions), never from Dagster's asset status cache: that cache is updated incrementally
+by whichever process reads it (the automation sensor every 30 s, the webserver), and an update computed
+from an asset record loaded before a materialization, with a planned materialization of another run
+stored after it, moves the cache's cursor past that materialization for good: the partition then reads
+as never materialized although its materialization is in the event log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import dagster as dg
+from dagster._core.event_api import PartitionKeyFilter
+from dagster._core.events import DagsterEventType
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.dagster_run import FINISHED_STATUSES
+
+from ..defs.partitions import daily
+
+
+@dataclass
+class Problem:
+    asset: str
+    day: str
+    kind: str  # missing | failed | in progress | "<check name> failed"
+
+
+def partitioned_keys() -> list[dg.AssetKey]:
+    from ..definitions import PARTITIONED
+
+    return list(PARTITIONED)
+
+
+def blocking_checks() -> dict[dg.AssetKey, list[dg.AssetCheckKey]]:
+    """The blocking, partitioned asset checks of the code location, by the asset they check."""
+    from ..definitions import ASSETS, CHECKS
+
+    found: dict[dg.AssetKey, list[dg.AssetCheckKey]] = {}
+    for definition in (*CHECKS, *ASSETS):
+        for spec in definition.check_specs:
+            if spec.blocking and spec.partitions_def is not None and spec.key not in found.get(spec.asset_key, []):
+                found.setdefault(spec.asset_key, []).append(spec.key)
+    return found
+
+
+def days_between(first: date, last: date) -> list[str]:
+    if first > last:
+        raise ValueError(f"--from {first} is after --to {last}")
+    keys = daily.get_partition_keys_in_range(dg.PartitionKeyRange(first.isoformat(), last.isoformat()))
+    if not keys:
+        raise ValueError(f"no daily partitions between {first} and {last} (they start at 2021-01-01 and end today)")
+    return keys
+
+
+def partition_statuses(instance: dg.DagsterInstance, key: dg.AssetKey, days: list[str]) -> dict[str, str]:
+    """Each day's status as Dagster defines it (the latest planned materialization without a
+    materialization after it: in progress while its run is unfinished, failed if the run failed;
+    otherwise materialized if any materialization exists), read from the event log: "materialized",
+    "failed", "in progress" or "missing"."""
+    storage = instance.event_log_storage
+    wanted = set(days)
+    materialized = storage.get_latest_storage_id_by_partition(key, DagsterEventType.ASSET_MATERIALIZATION, wanted)
+    attempts = {day: run_id for day, (run_id, _) in
+                storage.get_latest_asset_partition_materialization_attempts_without_materializations(key).items()
+                if day in wanted}
+    runs = {r.run_id: r.status for r in instance.get_runs(dg.RunsFilter(run_ids=sorted(set(attempts.values()))))
+            } if attempts else {}
+    statuses = {}
+    for day in days:
+        run_status = runs.get(attempts[day]) if day in attempts else None  # None: no attempt, or run deleted
+        if run_status is not None and run_status not in FINISHED_STATUSES:
+            statuses[day] = "in progress"
+        elif run_status == dg.DagsterRunStatus.FAILURE:
+            statuses[day] = "failed"
+        else:
+            statuses[day] = "materialized" if day in materialized else "missing"
+    return statuses
+
+
+def failed_checks(instance: dg.DagsterInstance, checks: list[dg.AssetCheckKey], days: list[str]
+                  ) -> list[tuple[dg.AssetCheckKey, str]]:
+    """(check, day) whose latest execution for that day failed with ERROR severity, the severity that
+    blocks what depends on the asset (a failure at WARN severity is a warning: nothing was held back)."""
+    wanted = set(checks)
+    found = []
+    for day in days:
+        latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+            checks, partition_filter=PartitionKeyFilter(key=day))
+        for check_key, record in latest.items():
+            if check_key not in wanted or record.status != AssetCheckExecutionRecordStatus.FAILED:
+                continue
+            evaluation = record.evaluation
+            if evaluation is None or evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                found.append((check_key, day))
+    return found
+
+
+def verify(instance: dg.DagsterInstance, first: date, last: date, keys: list[dg.AssetKey] | None = None
+           ) -> list[Problem]:
+    days = days_between(first, last)
+    checks = blocking_checks()
+    problems = []
+    for key in keys or partitioned_keys():
+        asset = key.to_user_string()
+        for day, status in partition_statuses(instance, key, days).items():
+            if status != "materialized":
+                problems.append(Problem(asset, day, status))
+        for check_key, day in failed_checks(instance, checks.get(key, []), days):
+            problems.append(Problem(asset, day, f"{check_key.name} failed"))
+    return sorted(problems, key=lambda p: (p.day, p.asset, p.kind))
+
+
+def run(instance: dg.DagsterInstance, first: date, last: date, out) -> int:
+    problems = verify(instance, first, last)
+    days = days_between(first, last)
+    for p in problems:
+        out.write(f"{p.day}  {p.asset:<24} {p.kind}\n")
+    out.write(f"{len(days)} day(s) x {len(partitioned_keys())} partitioned assets: "
+              + (f"{len(problems)} problem(s)\n" if problems else "every partition materialized and reconciled\n"))
+    return 1 if problems else 0

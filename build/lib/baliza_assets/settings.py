@@ -1,0 +1,157 @@
+"""Every setting Baliza takes from the environment, read and checked in this one place: the code
+location (resources, schedules), the `baliza` commands and the summary all use :class:`Settings`.
+
+| Variable | Default |
+|---|---|
+| PNCP_CONSULTA_URL / PNCP_DETAIL_URL | the real PNCP |
+| PNCP_CONSULTA_CONCURRENCY / PNCP_DETAIL_CONCURRENCY / PNCP_DETAIL_MAX_CONCURRENCY | 6 / 8 / 64 |
+| PNCP_READ_TIMEOUT / PNCP_TIME_SCALE | 60 / 1 |
+| BALIZA_CONSULTA_SHARE / BALIZA_DETAIL_SHARE | 1 / 1 (the share of each API's requests in flight Baliza may use) |
+| BALIZA_DUCKDB_PATH | data/baliza.duckdb |
+| BALIZA_DUCKDB_MEMORY_LIMIT | 512MB |
+| BALIZA_LAKE | data/lake (or s3://bucket/prefix) |
+| BALIZA_HARVEST_CRON | 0 6 * * * (Brasília time) |
+| AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION | unset (AWS defaults) |
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .lib.lake import Lake, S3Settings
+from .lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
+
+DEFAULT_DUCKDB = "data/baliza.duckdb"
+DEFAULT_LAKE = "data/lake"
+DEFAULT_MEMORY_LIMIT = "512MB"  # DuckDB spills to disk beyond it; keeps a run's memory flat as the warehouse grows
+DEFAULT_HARVEST_CRON = "0 6 * * *"
+
+
+class SettingsError(ValueError):
+    """A variable the code location and its runs would refuse, named with the reason."""
+
+
+# ---- what a value must look like (also what `baliza doctor` reports) --------------------------------
+
+def url(raw: str) -> str | None:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "expected an http:// or https:// URL with a host"
+    return None
+
+
+def count(raw: str) -> str | None:
+    try:
+        ok = int(raw) > 0
+    except ValueError:
+        ok = False
+    return None if ok else "expected a whole number above 0"
+
+
+def seconds(raw: str) -> str | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    return None if math.isfinite(value) and value > 0 else "expected a positive number"
+
+
+def share(raw: str) -> str | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    return None if 0 < value <= 1 else "expected the share of the API's capacity Baliza may use, above 0 and at most 1"
+
+
+def cron(raw: str) -> str | None:
+    from dagster._utils.schedules import is_valid_cron_string
+
+    return None if is_valid_cron_string(raw) else "is not a cron schedule (e.g. '0 6 * * *')"
+
+
+# variable -> (default, check): the checks every value passes before the code location loads
+VARIABLES: dict[str, tuple[str | None, Callable[[str], str | None] | None]] = {
+    "PNCP_CONSULTA_URL": (REAL_CONSULTA, url),
+    "PNCP_DETAIL_URL": (REAL_DETAIL, url),
+    "PNCP_CONSULTA_CONCURRENCY": ("6", count),
+    "PNCP_DETAIL_CONCURRENCY": ("8", count),
+    "PNCP_DETAIL_MAX_CONCURRENCY": ("64", count),
+    "PNCP_READ_TIMEOUT": ("60", seconds),
+    "PNCP_TIME_SCALE": ("1", seconds),
+    "BALIZA_CONSULTA_SHARE": ("1", share),
+    "BALIZA_DETAIL_SHARE": ("1", share),
+    "BALIZA_DUCKDB_PATH": (DEFAULT_DUCKDB, None),
+    "BALIZA_DUCKDB_MEMORY_LIMIT": (DEFAULT_MEMORY_LIMIT, None),
+    "BALIZA_LAKE": (DEFAULT_LAKE, None),
+    "BALIZA_HARVEST_CRON": (DEFAULT_HARVEST_CRON, cron),
+    "AWS_ENDPOINT_URL": (None, None),
+    "AWS_ACCESS_KEY_ID": (None, None),
+    "AWS_SECRET_ACCESS_KEY": (None, None),
+    "AWS_REGION": (None, None),
+}
+
+
+TAKEN_AS_GIVEN = ("BALIZA_DUCKDB_PATH", "BALIZA_DUCKDB_MEMORY_LIMIT")
+
+
+def budgeted(ceiling: int, share_: float) -> int:
+    """Requests in flight for one API: its ceiling times the share of it the deployment grants Baliza
+    (never below one). Pools keep one step per API across runs, so this is the deployment's total."""
+    return max(1, int(ceiling * share_))
+
+
+@dataclass(frozen=True)
+class Settings:
+    consulta_url: str = REAL_CONSULTA
+    detail_url: str = REAL_DETAIL
+    consulta_concurrency: int = 6  # after the share
+    detail_concurrency: int = 8
+    detail_max_concurrency: int = 64
+    read_timeout: float = 60.0
+    time_scale: float = 1.0
+    duckdb_path: str = DEFAULT_DUCKDB
+    duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
+    lake_location: str = DEFAULT_LAKE
+    s3: S3Settings = field(default_factory=S3Settings)
+    harvest_cron: str = DEFAULT_HARVEST_CRON
+    set_variables: frozenset = frozenset()  # the variables the environment sets (the rest are defaults)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, strict: bool = True) -> Settings:
+        """The settings of this environment; an empty variable means its default (but an empty DuckDB
+        path or memory limit is taken as given, and refused where it is used). Raises
+        :class:`SettingsError` naming every variable whose value would be refused; ``strict=False``
+        takes the default in its place (the operator commands, which report it themselves)."""
+        env = os.environ if env is None else env
+        raw, problems = {}, []
+        for name, (default, check) in VARIABLES.items():
+            value = env.get(name)
+            value = value.strip() if value is not None else None
+            if value and check and (reason := check(value)):
+                problems.append(f"{name}={value!r}: {reason}")
+                value = None
+            raw[name] = value if value or (value == "" and name in TAKEN_AS_GIVEN) else default
+        if problems and strict:
+            raise SettingsError("; ".join(problems))
+        consulta_share, detail_share = float(raw["BALIZA_CONSULTA_SHARE"]), float(raw["BALIZA_DETAIL_SHARE"])
+        return cls(
+            consulta_url=raw["PNCP_CONSULTA_URL"], detail_url=raw["PNCP_DETAIL_URL"],
+            consulta_concurrency=budgeted(int(raw["PNCP_CONSULTA_CONCURRENCY"]), consulta_share),
+            detail_concurrency=budgeted(int(raw["PNCP_DETAIL_CONCURRENCY"]), detail_share),
+            detail_max_concurrency=budgeted(int(raw["PNCP_DETAIL_MAX_CONCURRENCY"]), detail_share),
+            read_timeout=float(raw["PNCP_READ_TIMEOUT"]), time_scale=float(raw["PNCP_TIME_SCALE"]),
+            duckdb_path=raw["BALIZA_DUCKDB_PATH"], duckdb_memory_limit=raw["BALIZA_DUCKDB_MEMORY_LIMIT"],
+            lake_location=raw["BALIZA_LAKE"],
+            s3=S3Settings(raw["AWS_ENDPOINT_URL"], raw["AWS_ACCESS_KEY_ID"], raw["AWS_SECRET_ACCESS_KEY"],
+                          raw["AWS_REGION"]),
+            harvest_cron=raw["BALIZA_HARVEST_CRON"],
+            set_variables=frozenset(n for n in VARIABLES if (env.get(n) or "").strip()),
+        )
+
+    def lake(self) -> Lake:
+        return Lake(self.lake_location, self.s3)
