@@ -68,6 +68,10 @@ def share(raw: str) -> str | None:
     return None if 0 < value <= 1 else "expected the share of the API's capacity Baliza may use, above 0 and at most 1"
 
 
+def environment(raw: str) -> str | None:
+    return None if raw in ENVIRONMENTS else f"expected one of {', '.join(ENVIRONMENTS)}"
+
+
 def cron(raw: str) -> str | None:
     from dagster._utils.schedules import is_valid_cron_string
 
@@ -89,12 +93,18 @@ VARIABLES: dict[str, tuple[str | None, Callable[[str], str | None] | None]] = {
     "BALIZA_DUCKDB_MEMORY_LIMIT": (DEFAULT_MEMORY_LIMIT, None),
     "BALIZA_LAKE": (DEFAULT_LAKE, None),
     "BALIZA_HARVEST_CRON": (DEFAULT_HARVEST_CRON, cron),
+    "BALIZA_ENV": ("local", environment),
+    "BALIZA_GIT_URL": (None, url),
+    "BALIZA_GIT_BRANCH": ("main", None),
     "AWS_ENDPOINT_URL": (None, None),
     "AWS_ACCESS_KEY_ID": (None, None),
     "AWS_SECRET_ACCESS_KEY": (None, None),
     "AWS_REGION": (None, None),
 }
 
+
+# local: schedules and sensors start stopped, nothing is fetched until someone asks; production: they run
+ENVIRONMENTS = ("local", "production")
 
 TAKEN_AS_GIVEN = ("BALIZA_DUCKDB_PATH", "BALIZA_DUCKDB_MEMORY_LIMIT")
 
@@ -119,6 +129,9 @@ class Settings:
     lake_location: str = DEFAULT_LAKE
     s3: S3Settings = field(default_factory=S3Settings)
     harvest_cron: str = DEFAULT_HARVEST_CRON
+    environment: str = "local"
+    git_url: str | None = None  # the repository the "open source" links of the UI point to
+    git_branch: str = "main"
     set_variables: frozenset = frozenset()  # the variables the environment sets (the rest are defaults)
 
     @classmethod
@@ -149,9 +162,15 @@ class Settings:
             lake_location=raw["BALIZA_LAKE"],
             s3=S3Settings(raw["AWS_ENDPOINT_URL"], raw["AWS_ACCESS_KEY_ID"], raw["AWS_SECRET_ACCESS_KEY"],
                           raw["AWS_REGION"]),
-            harvest_cron=raw["BALIZA_HARVEST_CRON"],
+            harvest_cron=raw["BALIZA_HARVEST_CRON"], environment=raw["BALIZA_ENV"],
+            git_url=raw["BALIZA_GIT_URL"], git_branch=raw["BALIZA_GIT_BRANCH"],
             set_variables=frozenset(n for n in VARIABLES if (env.get(n) or "").strip()),
         )
+
+    @property
+    def automation_runs(self) -> bool:
+        """Whether schedules and sensors start running: only in production."""
+        return self.environment == "production"
 
     def lake(self) -> Lake:
         return Lake(self.lake_location, self.s3)

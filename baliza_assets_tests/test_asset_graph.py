@@ -7,7 +7,10 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from baliza_assets.definitions import defs
+from baliza_assets.settings import SettingsError
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
@@ -72,13 +75,50 @@ def test_schedule_targets_match_snapshot():
         "a schedule's targets changed; review, then regenerate with BALIZA_UPDATE_SNAPSHOTS=1")
 
 
-def test_schedules_and_sensors_run_by_default():
-    repo = defs.get_repository_def()
-    assert {s.name: (s.cron_schedule, s.execution_timezone, s.default_status.value)
-            for s in repo.schedule_defs} == {name: ("0 6 * * *", "America/Sao_Paulo", "RUNNING")
-                                             for name in ("daily_harvest", "daily_updates", "daily_sweep")}
-    assert {s.name: s.default_status.value for s in repo.sensor_defs} == {
-        "automation": "RUNNING"}, "Dagster's stopped default is replaced"
+def _statuses(definitions) -> dict:
+    repo = definitions.get_repository_def()
+    return {s.name: (s.cron_schedule, s.execution_timezone, s.default_status.value) for s in repo.schedule_defs} | {
+        s.name: s.default_status.value for s in repo.sensor_defs}
+
+
+def test_schedules_and_sensors_run_from_the_start_only_in_production():
+    from baliza_assets.definitions import build_definitions
+    from baliza_assets.settings import Settings
+
+    def expected(status):
+        return {name: ("0 6 * * *", "America/Sao_Paulo", status)
+                for name in ("daily_harvest", "daily_updates", "daily_sweep")} | {"automation": status}
+
+    assert _statuses(defs) == expected("STOPPED"), "local development fetches nothing until asked"
+    assert _statuses(build_definitions(Settings.from_env({"BALIZA_ENV": "production"}))) == expected("RUNNING")
+    with pytest.raises(SettingsError, match="BALIZA_ENV='prod': expected one of local, production"):
+        Settings.from_env({"BALIZA_ENV": "prod"})
+
+
+def test_every_asset_has_owners_and_a_reference_to_its_source():
+    from baliza_assets.definitions import REPOSITORY_ROOT
+
+    specs = [spec for a in defs.get_repository_def().assets_defs_by_key.values() for spec in a.specs]
+    assert len({s.key for s in specs}) == 28
+    for spec in specs:
+        assert spec.owners == ["team:baliza"], spec.key
+        (ref,) = spec.metadata["dagster/code_references"].code_references
+        path = Path(ref.file_path)
+        assert path.is_relative_to(REPOSITORY_ROOT / "baliza_assets" / "defs") and path.exists(), spec.key
+        assert ref.line_number >= 1
+
+
+def test_code_references_link_to_the_repository_when_it_is_known():
+    from baliza_assets.definitions import _described, _layers
+    from baliza_assets.settings import Settings
+
+    settings = Settings.from_env({"BALIZA_GIT_URL": "https://github.com/baliza/baliza", "BALIZA_GIT_BRANCH": "v2"})
+    assets = _described([a for layer in _layers for a in layer.assets or ()], settings)
+    for a in assets:
+        for spec in a.specs:
+            (ref,) = spec.metadata["dagster/code_references"].code_references
+            assert ref.url.startswith("https://github.com/baliza/baliza/tree/v2/baliza_assets/defs/"), ref.url
+            assert ref.url.split("#L")[-1].isdigit()
 
 
 def test_the_days_work_is_ordered_by_run_priority():

@@ -108,7 +108,7 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
         env = {**os.environ, **pg.env(), **s3_server.env(), "DAGSTER_HOME": str(home),
                "PNCP_CONSULTA_URL": ep.consulta, "PNCP_DETAIL_URL": ep.detail,
                "BALIZA_LAKE": f"s3://{bucket}/lake", "BALIZA_DUCKDB_PATH": str(tmp_path / "baliza.duckdb"),
-               "BALIZA_HARVEST_CRON": f"{tick.minute} {tick.hour} * * *"}
+               "BALIZA_HARVEST_CRON": f"{tick.minute} {tick.hour} * * *", "BALIZA_ENV": "production"}
         env.pop("PNCP_TIME_SCALE", None)
         procs = Processes(tmp_path, env)
         try:

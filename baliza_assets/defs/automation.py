@@ -15,12 +15,15 @@ REBUILDS_AFTER_UPSTREAM = (dg.AutomationCondition.any_deps_updated().since_last_
                            & ~dg.AutomationCondition.any_deps_in_progress()
                            & ~dg.AutomationCondition.in_progress()).with_label("rebuild after upstream updates")
 
-# Evaluates the conditions above (Dagster's own automation sensor is stopped by default).
-automation_sensor = dg.AutomationConditionSensorDefinition(
-    "automation",
-    target=dg.AssetSelection.all(),
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30,
-    description="Evaluates the assets' automation conditions every 30 s: CDC captures any partition of its "
-                "sources materialized without it; the unpartitioned marts rebuild once their inputs changed.",
-)
+def automation_sensor(running: bool) -> dg.AutomationConditionSensorDefinition:
+    """Evaluates the conditions above; running from the start only when ``running`` (BALIZA_ENV=production):
+    in local development nothing materializes, and nothing is fetched, until someone asks."""
+    return dg.AutomationConditionSensorDefinition(
+        "automation",
+        target=dg.AssetSelection.all(),
+        default_status=dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED,
+        minimum_interval_seconds=30,
+        description="Evaluates the assets' automation conditions every 30 s: CDC captures any partition of its "
+                    "sources materialized without it; the unpartitioned marts rebuild once their inputs changed. "
+                    "Running from the start with BALIZA_ENV=production, stopped otherwise.",
+    )

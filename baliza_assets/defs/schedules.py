@@ -40,14 +40,14 @@ DAILY_WORK = (
 )
 
 
-def daily_schedule(work: DailyWork, cron: str) -> dg.ScheduleDefinition:
+def daily_schedule(work: DailyWork, cron: str, running: bool) -> dg.ScheduleDefinition:
 
     @dg.schedule(
         name=work.name,
         cron_schedule=cron,
         execution_timezone="America/Sao_Paulo",
         target=work.selection,
-        default_status=dg.DefaultScheduleStatus.RUNNING,
+        default_status=dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED,
         description=f"Every day at 06:00 Brasília (BALIZA_HARVEST_CRON), one run for yesterday's partition: "
                     f"{work.description}. Run priority {work.priority} ({PRIORITY_TAG}).",
     )
@@ -62,6 +62,7 @@ def daily_schedule(work: DailyWork, cron: str) -> dg.ScheduleDefinition:
     return _schedule
 
 
-def daily_schedules(cron: str) -> list[dg.ScheduleDefinition]:
-    """The three schedules, at ``cron`` (Brasília time; BALIZA_HARVEST_CRON in the settings)."""
-    return [daily_schedule(work, cron) for work in DAILY_WORK]
+def daily_schedules(cron: str, running: bool) -> list[dg.ScheduleDefinition]:
+    """The three schedules, at ``cron`` (Brasília time; BALIZA_HARVEST_CRON in the settings), running from
+    the start when ``running`` (BALIZA_ENV=production), stopped until someone starts them otherwise."""
+    return [daily_schedule(work, cron, running) for work in DAILY_WORK]
