@@ -49,9 +49,9 @@ def archive(tmp_path_factory):
         yield settings, root, world, instance, ep
 
 
-def _run(module_run, *args) -> tuple[int, str]:
+def _run(module_run, *args, **kwargs) -> tuple[int, str]:
     out = io.StringIO()
-    code = module_run(*args, out=out)
+    code = module_run(*args, out=out, **kwargs)
     return code, out.getvalue()
 
 
@@ -152,6 +152,8 @@ def test_verify_and_retry_name_missing_failed_and_unreconciled_partitions(serve,
                                    raise_on_error=False).success
         found = {(p.day, p.asset, p.kind) for p in verify.verify(instance, DAY, day3, keys=[
             dg.AssetKey(["raw", "contratos"]), dg.AssetKey(["staging", "contratos"]), dg.AssetKey(["raw", "atas"])])}
+        code_v, table = _run(verify.run, instance, DAY, day3, keys=[
+            dg.AssetKey(["raw", "contratos"]), dg.AssetKey(["staging", "contratos"]), dg.AssetKey(["raw", "atas"])])
         keys, days = retry.plan(instance, DAY, day3)
         with webserver(home) as url:
             code, text = _run(retry.run, instance, DAY, day3, url, False)
@@ -162,6 +164,15 @@ def test_verify_and_retry_name_missing_failed_and_unreconciled_partitions(serve,
         # Dagster marks a planned partition whose upstream failed as failed too, as the UI shows it.
         (str(day2), "staging/contratos", "failed"), (str(day3), "staging/contratos", "failed"),
     }
+    # asked against done: three days asked of each asset
+    assert code_v == 1 and table.splitlines()[:5] == [
+        f"Asked {DAY}..{day3}: 3 day(s) for each of 3 partitioned assets",
+        "  asset                             done  missing  failed  running  check failed",
+        "  raw/contratos                 1/3  33%        0       1        0             1",
+        "  staging/contratos             1/3  33%        0       2        0             0",
+        "  raw/atas                      0/3   0%        3       0        0             0",
+    ]
+    assert table.splitlines()[-1] == "3 day(s) x 3 partitioned assets: 7 problem(s)"
     assert days == [str(day2), str(day3)]
     captured = {d for (d,) in sql(tmp_path / "baliza.duckdb", "SELECT partition_date FROM cdc.snapshots")}
     assert captured == {DAY}, "a short (unreconciled) or failed refresh never reaches the change log"

@@ -1,5 +1,5 @@
-"""`baliza verify --from D --to D`: partitions missing, failed or in progress, and days whose blocking
-checks failed, per asset.
+"""`baliza verify --from D --to D`: what was asked against what is done, per asset (days done, missing,
+failed, in progress, failing a blocking check), then each such partition.
 
 Every status is read from the event log itself (materializations, planned materializations and their
 runs, check executions), never from Dagster's asset status cache: that cache is updated incrementally
@@ -99,26 +99,54 @@ def failed_checks(instance: dg.DagsterInstance, checks: list[dg.AssetCheckKey], 
     return found
 
 
-def verify(instance: dg.DagsterInstance, first: date, last: date, keys: list[dg.AssetKey] | None = None
-           ) -> list[Problem]:
+def coverage(instance: dg.DagsterInstance, first: date, last: date, keys: list[dg.AssetKey] | None = None
+             ) -> tuple[dict[str, dict[str, int]], list[Problem]]:
+    """What was asked (every day of the range, for each partitioned asset) against what is done: per asset,
+    the days materialized with no blocking check failed ("done"), and those missing, failed, in progress
+    or materialized with a failed blocking check; and each such day as a :class:`Problem`."""
     days = days_between(first, last)
     checks = blocking_checks()
-    problems = []
+    table, problems = {}, []
     for key in keys or partitioned_keys():
         asset = key.to_user_string()
-        for day, status in partition_statuses(instance, key, days).items():
+        counts = {"asked": len(days), "done": 0, "missing": 0, "failed": 0, "in progress": 0, "check failed": 0}
+        statuses = partition_statuses(instance, key, days)
+        for day, status in statuses.items():
             if status != "materialized":
+                counts[status] += 1
                 problems.append(Problem(asset, day, status))
+        checked_out = set()
         for check_key, day in failed_checks(instance, checks.get(key, []), days):
             problems.append(Problem(asset, day, f"{check_key.name} failed"))
-    return sorted(problems, key=lambda p: (p.day, p.asset, p.kind))
+            if statuses[day] == "materialized":
+                checked_out.add(day)
+        counts["check failed"] = len(checked_out)
+        counts["done"] = sum(1 for s in statuses.values() if s == "materialized") - len(checked_out)
+        table[asset] = counts
+    return table, sorted(problems, key=lambda p: (p.day, p.asset, p.kind))
 
 
-def run(instance: dg.DagsterInstance, first: date, last: date, out) -> int:
-    problems = verify(instance, first, last)
+def verify(instance: dg.DagsterInstance, first: date, last: date, keys: list[dg.AssetKey] | None = None
+           ) -> list[Problem]:
+    return coverage(instance, first, last, keys)[1]
+
+
+LISTED = 200  # problem lines printed at most: a 5-year range can hold tens of thousands
+
+
+def run(instance: dg.DagsterInstance, first: date, last: date, out, keys: list[dg.AssetKey] | None = None) -> int:
+    table, problems = coverage(instance, first, last, keys)
     days = days_between(first, last)
-    for p in problems:
+    out.write(f"Asked {first}..{last}: {len(days)} day(s) for each of {len(table)} partitioned assets\n")
+    out.write(f"  {'asset':<24} {'done':>13} {'missing':>8} {'failed':>7} {'running':>8} {'check failed':>13}\n")
+    for asset, c in table.items():
+        done = f"{c['done']}/{c['asked']} {c['done'] / c['asked']:>4.0%}"
+        out.write(f"  {asset:<24} {done:>13} {c['missing']:>8} {c['failed']:>7} {c['in progress']:>8} "
+                  f"{c['check failed']:>13}\n")
+    for p in problems[:LISTED]:
         out.write(f"{p.day}  {p.asset:<24} {p.kind}\n")
-    out.write(f"{len(days)} day(s) x {len(partitioned_keys())} partitioned assets: "
+    if len(problems) > LISTED:
+        out.write(f"... and {len(problems) - LISTED} more (a shorter --from/--to lists them)\n")
+    out.write(f"{len(days)} day(s) x {len(table)} partitioned assets: "
               + (f"{len(problems)} problem(s)\n" if problems else "every partition materialized and reconciled\n"))
     return 1 if problems else 0
