@@ -13,14 +13,29 @@ from . import sql
 MARTS = dict(group_name="marts", pool="duckdb_writer", kinds={"duckdb", "sql"}, freshness_policy=FRESHNESS["marts"])
 
 
+def column_schema(name: str, columns=None) -> dg.TableSchema:
+    """The mart's columns (``columns``: (name, DuckDB type) pairs; by default those its query produces),
+    each with its description from sql.py."""
+    docs = sql.COLUMNS[name]
+    columns = sql.describe()[name] if columns is None else columns
+    return dg.TableSchema(columns=[dg.TableColumn(column, dtype, description=docs.get(column))
+                                   for column, dtype in columns])
+
+
+def _static(name: str) -> dict:
+    return {"metadata": {"dagster/column_schema": column_schema(name)}}
+
+
 def _table_metadata(con, table: str) -> dict:
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     preview = con.execute(f"SELECT * FROM {table} LIMIT 5").pl()
-    return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8])))}
+    columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    return {"dagster/row_count": rows, "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
+            "dagster/column_schema": column_schema(table.split(".")[-1], columns)}
 
 
 @dg.asset(key=["marts", "daily_spend"], partitions_def=daily, deps=[["staging", "contratacoes"]],
-          backfill_policy=RANGE_IN_ONE_RUN, tags=work.daily("harvest"), **MARTS)
+          backfill_policy=RANGE_IN_ONE_RUN, tags=work.daily("harvest"), **MARTS, **_static("daily_spend"))
 def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Daily spend: per publication day x UF (of the buying unit) x modalidade x esfera (F federal,
     E estadual, M municipal, D distrital) x sending platform (usuarioNome, '?' when absent): number of
@@ -46,7 +61,7 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 def _full_mart(name: str, query: str, deps: list[str], doc: str):
     """``deps``: the tables the query reads, as asset keys (``cdc/itens``, ``marts/price_evidence``)."""
     @dg.asset(key=["marts", name], deps=[d.split("/") for d in deps], description=doc,
-              automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS)
+              automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS, **_static(name))
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             con.execute("CREATE SCHEMA IF NOT EXISTS marts")

@@ -9,6 +9,8 @@ import polars as pl
 
 from ...lib import staging as S
 from ...lib.frames import DayFrames
+from ...lib.staging.build import _empty
+from ...lib.staging.columns import descriptions
 from ...lib.staging.models import validate
 from ...lib.warehouse import refresh_raw_view, replace_days
 from .. import work
@@ -81,6 +83,15 @@ def _check_result(name: str, rows: int, typing_rejects: pl.DataFrame, model_reje
 MAX_REJECTED_SHARE = 0.05  # beyond this share of rejects, something is structurally wrong: block the marts
 
 
+def column_schema(entity: S.Entity, columns: dict | None = None) -> dg.TableSchema:
+    """The table's columns (``columns``: name -> type as written; by default the entity's own), each with
+    its description from baliza_assets/lib/staging/columns.py."""
+    docs = descriptions(entity.columns)
+    columns = dict(_empty(entity).schema) if columns is None else columns
+    return dg.TableSchema(columns=[dg.TableColumn(column, str(dtype), description=docs.get(column))
+                                   for column, dtype in columns.items()])
+
+
 def _staging_asset(name: str):
     entity = S.ENTITIES[name]
 
@@ -93,6 +104,7 @@ def _staging_asset(name: str):
         pool="duckdb_writer",
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb"},
+        metadata={"dagster/column_schema": column_schema(entity)},
         freshness_policy=FRESHNESS["staging"],
         tags=work.daily("harvest"),
         check_specs=[dg.AssetCheckSpec(
@@ -134,8 +146,7 @@ def _staging_asset(name: str):
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": rows,
-                "dagster/column_schema": dg.TableSchema(
-                    columns=[dg.TableColumn(column, str(dtype)) for column, dtype in columns.items()]),
+                "dagster/column_schema": column_schema(entity, columns),
                 "rejected_rows": rejected,
                 "distinct_payloads": payloads,
                 "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
