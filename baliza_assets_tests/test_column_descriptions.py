@@ -13,7 +13,7 @@ from baliza_assets.defs.marts import sql
 from baliza_assets.defs.staging import assets as staging_assets
 from baliza_assets.lib.capture import ensure_tables
 from baliza_assets.lib.staging import ENTITIES, build
-from baliza_assets.lib.staging.build import _empty
+from baliza_assets.lib.staging.build import empty_table
 from baliza_assets.lib.staging.columns import descriptions
 
 from .test_staging_build import _contratacao, _row
@@ -36,7 +36,7 @@ def _empty_warehouse() -> duckdb.DuckDBPyConnection:
     con.execute("CREATE SCHEMA staging")
     con.execute("CREATE SCHEMA marts")
     for name, entity in ENTITIES.items():
-        like = _empty(entity)
+        like = empty_table(entity)
         con.register("_like", like.to_arrow())
         con.execute(f"CREATE TABLE staging.{name} AS SELECT * FROM _like")
         con.unregister("_like")

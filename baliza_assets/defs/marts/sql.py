@@ -12,7 +12,7 @@ import duckdb
 from ...lib.capture import ensure_tables
 from ...lib.pncp.client import REAL_DETAIL
 from ...lib.staging import ENTITIES
-from ...lib.staging.build import _empty
+from ...lib.staging.build import empty_table
 
 DIRECT_CONTRACTING = (8, 9)  # modalidade 8 = Dispensa, 9 = Inexigibilidade
 
@@ -327,7 +327,7 @@ def describe() -> dict[str, tuple[tuple[str, str], ...]]:
     try:
         con.execute("CREATE SCHEMA staging")
         for name, entity in ENTITIES.items():
-            like = _empty(entity)
+            like = empty_table(entity)
             con.register("_like", like.to_arrow())
             con.execute(f"CREATE TABLE staging.{name} AS SELECT * FROM _like")
             con.unregister("_like")

@@ -9,7 +9,7 @@ import polars as pl
 
 from ...lib import staging as S
 from ...lib.frames import DayFrames
-from ...lib.staging.build import _empty
+from ...lib.staging.build import empty_table
 from ...lib.staging.columns import descriptions
 from ...lib.staging.models import validate
 from ...lib.warehouse import refresh_raw_view, replace_days
@@ -87,7 +87,7 @@ def column_schema(entity: S.Entity, columns: dict | None = None) -> dg.TableSche
     """The table's columns (``columns``: name -> type as written; by default the entity's own), each with
     its description from baliza_assets/lib/staging/columns.py."""
     docs = descriptions(entity.columns)
-    columns = dict(_empty(entity).schema) if columns is None else columns
+    columns = dict(empty_table(entity).schema) if columns is None else columns
     return dg.TableSchema(columns=[dg.TableColumn(column, str(dtype), description=docs.get(column))
                                    for column, dtype in columns.items()])
 

@@ -113,7 +113,7 @@ def build(entity: Entity, archived: pl.DataFrame | pl.LazyFrame,
         good, bad = _type_chunk(entity, _decode(entity, rows))
         goods.append(good)
         rejects.append(bad)
-    good = pl.concat(goods) if goods else _empty(entity)
+    good = pl.concat(goods) if goods else empty_table(entity)
     good = (good.sort([entity.version, "collected_at"], nulls_last=False)
             .unique(list(entity.key), keep="last", maintain_order=True)
             .sort(list(entity.key)))
@@ -162,7 +162,7 @@ def _type_chunk(entity: Entity, recs: pl.DataFrame) -> tuple[pl.DataFrame, pl.Da
     return good, bad
 
 
-def _empty(entity: Entity) -> pl.DataFrame:
+def empty_table(entity: Entity) -> pl.DataFrame:
     kinds = {"str": pl.String, "int": pl.Int64, "dec": DECIMAL, "bool": pl.Boolean, "date": pl.Date, "ts": pl.Datetime("us")}
     schema = {"numero_controle_pncp_compra": pl.String} if entity.from_compra else {}
     schema |= {c.name: kinds[c.kind] for c in entity.columns}
