@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Set up Baliza in .venv, start the offline PNCP sandbox on loopback, and materialize one whole day
 # (raw -> details -> staging -> marts) with Dagster into data/lake and data/baliza.duckdb.
-#   bash quickstart.sh [DAY]       materialize DAY (default 2025-07-10), then print what it holds
+#   bash quickstart.sh [DAY]       materialize DAY (default: three days ago, Brasília), then print what it holds
 #   bash quickstart.sh dev [DAY]   the same offline sandbox, with the same clock, under `dagster dev`
 set -euo pipefail
 cd "$(dirname "$0")"
 MODE=run
 if [ "${1:-}" = dev ]; then MODE=dev; shift; fi
-DAY="${1:-2025-07-10}"
+DAY="${1:-}"
 PORT="${SANDBOX_PORT:-8765}"
 
 if [ ! -x .venv/bin/python ]; then
@@ -20,9 +20,28 @@ export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/.dagster_home}"
 mkdir -p "$DAGSTER_HOME"
 [ -f "$DAGSTER_HOME/dagster.yaml" ] || cp deploy/local/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
 
-# The sandbox's clock sits two days after DAY (one clock for both modes: what a run materialized stays
-# what the sandbox serves), with the real latency and faults 50x faster.
-NOW="$(.venv/bin/python -c "import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=2))" "$DAY")T00:00:00"
+# The day: the one asked for, else the quick start's first day (kept in $DAGSTER_HOME, so a later
+# `quickstart.sh dev` serves the same day with the same clock), else three days ago: a recent day, as
+# the Dagster UI plots the metadata of the latest 120 daily partitions.
+if [ -z "$DAY" ] && [ -f "$DAGSTER_HOME/quickstart_day" ]; then DAY="$(cat "$DAGSTER_HOME/quickstart_day")"; fi
+if [ -z "$DAY" ]; then
+  DAY="$(.venv/bin/python -c "import datetime, zoneinfo; print(datetime.datetime.now(zoneinfo.ZoneInfo('America/Sao_Paulo')).date() - datetime.timedelta(days=3))")"
+fi
+[ -f "$DAGSTER_HOME/quickstart_day" ] || echo "$DAY" > "$DAGSTER_HOME/quickstart_day"
+
+# The sandbox's clock: two days after the latest day this instance was asked for, kept in $DAGSTER_HOME,
+# one clock for both modes (what a run materialized stays what the sandbox serves). A later day moves it
+# on, and the days loaded before then show PNCP's amendments of the meantime as changes, as they would.
+# The real latency and faults run 50x faster.
+NOW="$(.venv/bin/python - "$DAY" "$DAGSTER_HOME/sandbox_clock" <<'PY'
+import datetime, pathlib, sys
+asked = datetime.date.fromisoformat(sys.argv[1]) + datetime.timedelta(days=2)
+kept = pathlib.Path(sys.argv[2])
+clock = max(asked, datetime.date.fromisoformat(kept.read_text().strip())) if kept.exists() else asked
+kept.write_text(f"{clock}\n")
+print(f"{clock}T00:00:00")
+PY
+)"
 .venv/bin/python -m baliza_sandbox serve --port "$PORT" --volume small --faults real --latency-scale 0.02 \
   --now "$NOW" 2> "$DAGSTER_HOME/sandbox.log" &
 SANDBOX=$!
