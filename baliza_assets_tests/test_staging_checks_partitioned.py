@@ -86,6 +86,11 @@ def test_a_range_run_gives_each_day_its_own_result(tmp_path, instance):
     assert sorted((r.partition, r.status) for r in history) == [
         (str(D1), AssetCheckExecutionRecordStatus.SUCCEEDED), (str(D2), AssetCheckExecutionRecordStatus.FAILED)], (
         "one execution per day, none left planned, none off the partitions")
+    # the partition status the UI shows: each day's own status, on that day's latest materialization
+    info = {i.partition_key: i for i in instance.event_log_storage.get_asset_check_partition_info([VALID])}
+    assert {day: i.latest_execution_status for day, i in info.items()} == {
+        str(D1): AssetCheckExecutionRecordStatus.SUCCEEDED, str(D2): AssetCheckExecutionRecordStatus.FAILED}
+    assert all(i.is_current for i in info.values())
 
 
 def test_a_range_run_of_the_schema_check_compares_with_the_run_before(tmp_path, instance):
