@@ -6,6 +6,9 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,
+)
 
 from ...lib import staging as S
 from ...lib.frames import DayFrames
@@ -92,6 +95,28 @@ def column_schema(entity: S.Entity, columns: dict | None = None) -> dg.TableSche
                                    for column, dtype in columns.items()])
 
 
+def _day_evaluations(context: dg.AssetExecutionContext, name: str, results: dict):
+    """One `valid_records` evaluation per day of the step, each on its own partition and pointing at
+    that day's materialization: a range run (one step for many days) shows every day's own result,
+    which an `AssetCheckResult` cannot do (Dagster gives it the step's partition, none for a range)."""
+    key = dg.AssetKey(["staging", name])
+    check = dg.AssetCheckKey(key, "valid_records")
+    if check not in context.selected_asset_check_keys:
+        return
+    yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_check_key(check))
+    records = context.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[str(day) for day in results]),
+        limit=len(results)).records
+    materialized = {r.partition_key: r for r in records if r.run_id == context.run.run_id}
+    for day, result in results.items():
+        mat = materialized.get(str(day))
+        yield dg.AssetCheckEvaluation(
+            asset_key=key, check_name="valid_records", passed=result.passed, metadata=result.metadata,
+            severity=result.severity, description=result.description, blocking=True, partition=str(day),
+            target_materialization_data=mat and AssetCheckEvaluationTargetMaterializationData(
+                storage_id=mat.storage_id, run_id=mat.run_id, timestamp=mat.timestamp))
+
+
 def _staging_asset(name: str):
     entity = S.ENTITIES[name]
 
@@ -108,17 +133,18 @@ def _staging_asset(name: str):
         freshness_policy=FRESHNESS["staging"],
         tags=work.daily("harvest"),
         check_specs=[dg.AssetCheckSpec(
-            "valid_records", asset=["staging", name], blocking=True,
-            description=f"Every record of staging.{name} was typed and passed its pandera model "
+            "valid_records", asset=["staging", name], blocking=True, partitions_def=daily,
+            description=f"Every record of staging.{name} for the day was typed and passed its pandera model "
                         "(baliza_assets/lib/staging/models.py). Failing records are in staging.rejects with the "
-                        f"reason; a warning while they stay under {MAX_REJECTED_SHARE:.0%}, an error that blocks "
-                        "the marts beyond it.")],
+                        f"reason; a warning while they stay under {MAX_REJECTED_SHARE:.0%} of the day's "
+                        "records, an error that blocks the marts beyond it. One result per day, also in a "
+                        "range run.")],
     )
     def _asset(context: dg.AssetExecutionContext, raw: DayFrames, warehouse: WarehouseResource,
                lake: LakeResource):
         days = raw.days  # the step's days, as the lake loaded them
         spill = Path(tempfile.mkdtemp(prefix=f"baliza-staging-{name}-"))
-        parts, typing_rejects, model_rejects, cases_all = {}, [], [], []
+        parts, typing_rejects, model_rejects, cases_all, kept = {}, [], [], [], []
         payloads, preview = 0, None
         try:
             for day in days:  # one day in memory at a time; each typed day is spilled to Parquet
@@ -127,6 +153,7 @@ def _staging_asset(name: str):
                 model_rejects.append(_model_rejects(name, entity, typed, cases))
                 typing_rejects.append(bad)
                 cases_all.append(cases)
+                kept.append(len(good))
                 good.write_parquet(spill / f"{day}.parquet")
                 parts[day] = spill / f"{day}.parquet"
                 payloads += good["payload_sha256"].n_unique()
@@ -143,7 +170,7 @@ def _staging_asset(name: str):
         if rejected:
             context.log.warning(f"staging/{name}: {rejected} records rejected, see staging.rejects: "
                                 + "; ".join(pl.concat([typing_bad, model_bad])["reason"].head(3).to_list()))
-        return dg.MaterializeResult(
+        yield dg.MaterializeResult(
             metadata={
                 "dagster/row_count": rows,
                 "dagster/column_schema": column_schema(entity, columns),
@@ -151,8 +178,11 @@ def _staging_asset(name: str):
                 "distinct_payloads": payloads,
                 "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
             },
-            check_results=[_check_result(name, rows, typing_bad, model_bad, pl.concat(cases_all))],
         )
+        # each day judged on its own records, after the materializations the evaluations point at
+        yield from _day_evaluations(context, name, {
+            day: _check_result(name, n, typed_bad, bad, cases)
+            for day, n, typed_bad, bad, cases in zip(days, kept, typing_rejects, model_rejects, cases_all)})
 
     return _asset
 
