@@ -8,9 +8,8 @@ import os
 import shutil
 import subprocess
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
@@ -34,9 +33,10 @@ VARIABLES = ("PNCP_CONSULTA_URL", "PNCP_DETAIL_URL", "PNCP_CONSULTA_CONCURRENCY"
              "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DAGSTER_HOME")
 
 
-def three_pages(now: datetime) -> World:
-    """About 1,300 contratos a day: three pages of 500."""
-    return World(seed=7, volume=replace(World(seed=7, volume="small").volume, contratos=1200), now=now)
+def three_pages(now: datetime, weekend_factor: float = 0.2) -> World:
+    """About 1,300 contratos a weekday: three pages of 500."""
+    volume = replace(World(seed=7, volume="small").volume, contratos=1200, weekend_factor=weekend_factor)
+    return World(seed=7, volume=volume, now=now)
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +58,11 @@ def env(monkeypatch, tmp_path, sandbox):
     return monkeypatch
 
 
-def _doctor(**probe) -> tuple[int, str]:
-    """doctor as `baliza doctor` runs it; ``probe_day=`` picks another day than yesterday in Brasília."""
+def _doctor(today: date = NOW.date(), **probe) -> tuple[int, str]:
+    """doctor as `baliza doctor` runs it on ``today`` (the sandbox's clock, never the wall clock's);
+    ``probe_day=`` picks the day to probe."""
     out = io.StringIO()
-    return doctor.run(Settings.from_env(strict=False), out, **probe), out.getvalue()
+    return doctor.run(Settings.from_env(strict=False), out, today=today, **probe), out.getvalue()
 
 
 def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
@@ -112,10 +113,19 @@ def test_every_setting_the_runs_read_is_validated(env, tmp_path, name, value, re
     assert "Traceback" not in text
 
 
+def _contratos_asked(served: Sandbox) -> list[str]:
+    return [k for k in served.requested if k.startswith("/api/consulta/v1/contratos")]
+
+
+def _page_one(day: date) -> str:
+    day = day.strftime("%Y%m%d")
+    return f"/api/consulta/v1/contratos?dataInicial={day}&dataFinal={day}&pagina=1&tamanhoPagina=500"
+
+
 def test_the_probe_asks_page_one_as_the_harvest_does_on_a_day_with_records(env):
-    """Yesterday (in Brasília) has contratos: doctor checks page 1 of their listing with the harvest's
-    page size and envelope checks, and fetches no further page."""
-    today = datetime.now(ZoneInfo("America/Sao_Paulo")).date()
+    """The day before today has contratos: doctor checks page 1 of their listing with the harvest's page size
+    and envelope checks, and fetches no further page."""
+    today = date(2025, 7, 11)  # a Friday: the Thursday before it has records
     world = three_pages(datetime.combine(today, time(12)))
     yesterday = today - timedelta(days=1)
     records = len(world.published("contratos", yesterday))
@@ -124,16 +134,50 @@ def test_the_probe_asks_page_one_as_the_harvest_does_on_a_day_with_records(env):
     with running(served) as ep:
         env.setenv("PNCP_CONSULTA_URL", ep.consulta)
         env.setenv("PNCP_DETAIL_URL", ep.detail)
-        code, text = _doctor()
+        code, text = _doctor(today)
         assert code == 0, text
         assert (f"ok    pncp: consulta API {ep.consulta}: HTTP 200, contratos of {yesterday}: page 1 of 3, "
-                f"{records:,} records") in text
-        asked = sorted(k for k in served.requested if k.startswith("/api/consulta/v1/contratos"))
-        day = yesterday.strftime("%Y%m%d")
-        assert asked == [f"/api/consulta/v1/contratos?dataInicial={day}&dataFinal={day}&pagina=1&tamanhoPagina=500"]
-        # Any other day can be probed (the sandbox's clock sits at NOW here; DAY is well inside it).
-        code, text = _doctor(probe_day=DAY)
+                f"{records:,} records (") in text
+        assert _contratos_asked(served) == [_page_one(yesterday)]
+        # Any other day can be probed.
+        code, text = _doctor(today, probe_day=DAY)
         assert code == 0 and f"contratos of {DAY}: page 1 of " in text, text
+
+
+@pytest.mark.parametrize("today", [date(2025, 7, 14), date(2025, 7, 13)], ids=["monday", "sunday"])
+def test_on_a_monday_or_a_sunday_the_probe_finds_the_latest_day_with_records(env, today):
+    """A weekend with nothing published proves nothing about listings: doctor goes back to the Friday."""
+    world = three_pages(datetime.combine(today, time(12)), weekend_factor=0.0)
+    friday = date(2025, 7, 11)
+    quiet = [d for d in (date(2025, 7, 13), date(2025, 7, 12)) if d < today]
+    assert all(not world.published("contratos", d) for d in quiet)
+    records = len(world.published("contratos", friday))
+    served = Sandbox(world, Faults())
+    with running(served) as ep:
+        env.setenv("PNCP_CONSULTA_URL", ep.consulta)
+        env.setenv("PNCP_DETAIL_URL", ep.detail)
+        code, text = _doctor(today)
+        assert code == 0, text
+        assert (f"contratos of {friday}: page 1 of 3, {records:,} records; the {len(quiet)} later day(s) had none, "
+                f"{quiet[-1]}..{quiet[0]} (") in text, text
+        assert _contratos_asked(served) == [_page_one(d) for d in quiet + [friday]]
+
+
+def test_fourteen_days_without_records_fail_the_probe(env):
+    world = World(seed=7, volume=replace(World(seed=7, volume="small").volume, contratos=0), now=NOW)
+    with running(Sandbox(world, Faults())) as ep:
+        env.setenv("PNCP_CONSULTA_URL", ep.consulta)
+        env.setenv("PNCP_DETAIL_URL", ep.detail)
+        code, text = _doctor()
+        assert code == 1, text
+        first, last = NOW.date() - timedelta(days=14), NOW.date() - timedelta(days=1)
+        assert f"FAIL  pncp: consulta API {ep.consulta}: no contratos on any of the 14 days {first}..{last}" in text
+
+
+def test_doctor_leaves_nothing_in_the_lake(env, tmp_path):
+    code, text = _doctor()
+    assert code == 0, text
+    assert [p.name for p in (tmp_path / "lake").iterdir()] == [], "no empty _doctor/ folder left behind"
 
 
 def _started(instance: dg.DagsterInstance, pid: int) -> str:

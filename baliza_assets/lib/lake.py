@@ -98,8 +98,19 @@ class _LocalStore:
                 for p in sorted(base.rglob("*")) if p.is_file() and not p.name.startswith(".")}
 
     def delete(self, keys: list[str]) -> None:
+        """Remove ``keys``, and every folder that leaves empty up to the lake's root (an S3 prefix has no folder
+        to leave behind, so neither does a local lake)."""
+        root = self.root.absolute()
         for key in keys:
-            (self.root / key).unlink(missing_ok=True)
+            path = (self.root / key).absolute()
+            path.unlink(missing_ok=True)
+            for parent in path.parents:
+                if parent == root or root not in parent.parents:
+                    break
+                try:
+                    parent.rmdir()
+                except OSError:  # not empty (or already gone): the folders above are not empty either
+                    break
 
 
 class _S3Store:

@@ -28,12 +28,17 @@ class Problem(Exception):
         self.failures, self.passed = failures, list(passed)
 
 
-def yesterday() -> date:
-    """The probe day: yesterday in Brasília, the last day the harvest fetches."""
-    return datetime.now(BRASILIA).date() - timedelta(days=1)
+PROBE_DAYS_BACK = 14
 
 
-async def _pncp(settings: Settings, day: date) -> list[str]:
+def today_in_brasilia() -> date:
+    return datetime.now(BRASILIA).date()
+
+
+async def _pncp(settings: Settings, day: date | None, today: date) -> list[str]:
+    """Reach both APIs. The consulta API is asked page 1 of the contratos of ``day``, or, without one, of the
+    latest day before ``today`` that has records (a weekend or a holiday may have none, and an empty day proves
+    nothing about listings), going back at most ``PROBE_DAYS_BACK`` days."""
     scale = float(os.environ.get("PNCP_TIME_SCALE", "1") or 1)
     config = ClientConfig(consulta_url=settings.consulta_url, detail_url=settings.detail_url, max_attempts=2,
                           read_timeout=20.0).scaled(scale)
@@ -44,17 +49,33 @@ async def _pncp(settings: Settings, day: date) -> list[str]:
         lines.append(f"detail API {settings.detail_url}: {len(mods)} active modalidades "
                      f"({time.monotonic() - t0:.1f} s)")
         t0 = time.monotonic()
-        # The request the harvest makes first for a day: page 1 of the contratos listing, checked the
-        # same way. Every page counts as scheduled, so the walk stops after page 1.
-        walks = client.listings(E.CONTRATOS_PUBLICACAO, day, day)
-        for walk in walks:
-            walk.scheduled = client.config.max_pages
-        (ex,) = await client.collect(walks)
+        candidates = [day] if day else [today - timedelta(days=n) for n in range(1, PROBE_DAYS_BACK + 1)]
+        empty = []
+        for probed in candidates:
+            ex = await _page_one(client, probed)
+            if ex.status == 200:
+                break
+            empty.append(probed)
         found = (f"page 1 of {ex.total_pages}, {ex.total_records:,} records" if ex.status == 200
                  else "no records (HTTP 204)")
-        lines.append(f"consulta API {settings.consulta_url}: HTTP {ex.status}, contratos of {day}: {found} "
+        later = (f"; the {len(empty)} later day(s) had none, {empty[-1]}..{empty[0]}" if empty and day is None
+                 and ex.status == 200 else "")
+        lines.append(f"consulta API {settings.consulta_url}: HTTP {ex.status}, contratos of {probed}: {found}{later} "
                      f"({time.monotonic() - t0:.1f} s)")
+        if ex.status != 200 and day is None:
+            raise Problem([f"consulta API {settings.consulta_url}: no contratos on any of the {len(empty)} days "
+                           f"{empty[-1]}..{empty[0]}: PNCP lists nothing, or Baliza asks it wrongly"], lines[:1])
     return lines
+
+
+async def _page_one(client: PncpClient, day: date):
+    """The request the harvest makes first for a day: page 1 of the contratos listing, checked the same way.
+    Every page counts as scheduled, so the walk stops after page 1."""
+    walks = client.listings(E.CONTRATOS_PUBLICACAO, day, day)
+    for walk in walks:
+        walk.scheduled = client.config.max_pages
+    (ex,) = await client.collect(walks)
+    return ex
 
 
 def _lake(settings: Settings) -> str:
@@ -221,8 +242,9 @@ def _process_alive(pid: int, started_at: float | None) -> bool:
     return started_at is None or began <= started_at + 5
 
 
-def run(settings: Settings, out, probe_day: date | None = None) -> int:
-    """Print the report to ``out``; 0 when every check passed. ``probe_day`` defaults to yesterday in Brasília."""
+def run(settings: Settings, out, probe_day: date | None = None, today: date | None = None) -> int:
+    """Print the report to ``out``; 0 when every check passed. Without ``probe_day``, PNCP is probed on the latest
+    day before ``today`` (by default today in Brasília) that has records."""
     failures = 0
 
     def report(name: str, check) -> None:
@@ -250,8 +272,7 @@ def run(settings: Settings, out, probe_day: date | None = None) -> int:
     for p in found:
         out.write(f"FAIL  configuration: {p}\n")
     failures += len(found)
-    day = probe_day or yesterday()
-    report("pncp", lambda: asyncio.run(_pncp(settings, day)))
+    report("pncp", lambda: asyncio.run(_pncp(settings, probe_day, today or today_in_brasilia())))
     report("lake", lambda: _lake(settings))
     report("duckdb", lambda: _duckdb(settings))
     report("dagster", _dagster)
