@@ -11,6 +11,8 @@ location (resources, schedules), the `baliza` commands and the summary all use :
 | BALIZA_DUCKDB_MEMORY_LIMIT | 512MB |
 | BALIZA_LAKE | data/lake (or s3://bucket/prefix) |
 | BALIZA_HARVEST_CRON | 0 6 * * * (Brasília time) |
+| BALIZA_RECOVERY_DAYS / BALIZA_RECOVERY_BACKOFF / BALIZA_RECOVERY_BACKOFF_CAP / BALIZA_RECOVERY_INTERVAL | 30 / 900 / 21600 / 600 (days; seconds) |
+| BALIZA_QUERY_TIMEOUT | 300 (seconds a `baliza query` statement may run) |
 | AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION | unset (AWS defaults) |
 """
 
@@ -18,8 +20,11 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .lib.lake import Lake, S3Settings
@@ -28,6 +33,7 @@ from .lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
 DEFAULT_DUCKDB = "data/baliza.duckdb"
 DEFAULT_LAKE = "data/lake"
 DEFAULT_MEMORY_LIMIT = "512MB"  # DuckDB spills to disk beyond it; keeps a run's memory flat as the warehouse grows
+MIN_MEMORY_LIMIT = "64MB"  # below it DuckDB cannot hold a run's work, and every run fails out of memory
 DEFAULT_HARVEST_CRON = "0 6 * * *"
 
 
@@ -78,6 +84,73 @@ def cron(raw: str) -> str | None:
     return None if is_valid_cron_string(raw) else "is not a cron schedule (e.g. '0 6 * * *')"
 
 
+# DuckDB's memory_limit units (DBConfig::ParseMemoryLimit), lower-cased
+_MEMORY_UNITS = {
+    **dict.fromkeys(("b", "byte", "bytes"), 1),
+    **dict.fromkeys(("k", "kb", "kilobyte", "kilobytes"), 1000), "kib": 1024,
+    **dict.fromkeys(("m", "mb", "megabyte", "megabytes"), 1000**2), "mib": 1024**2,
+    **dict.fromkeys(("g", "gb", "gigabyte", "gigabytes"), 1000**3), "gib": 1024**3,
+    **dict.fromkeys(("t", "tb", "terabyte", "terabytes"), 1000**4), "tib": 1024**4,
+}
+
+
+def memory_bytes(raw: str) -> int | None:
+    """The bytes a memory limit DuckDB accepts stands for, read as DuckDB reads it; None for no limit at all
+    (a negative number, 'none' or 'null', which DuckDB replaces with 80% of the machine's memory)."""
+    text = raw.strip()
+    if text.startswith("-") or text in ("none", "null"):
+        return None
+    parsed = re.match(r"([0-9.eE-]+)\s*(\S*)", text)
+    if not parsed or parsed[2].lower() not in _MEMORY_UNITS:
+        raise ValueError(f"{raw!r} is not a memory size")
+    value = float(parsed[1])
+    return None if value < 0 else int(value * _MEMORY_UNITS[parsed[2].lower()])
+
+
+def memory_limit(raw: str) -> str | None:
+    import duckdb
+
+    try:
+        duckdb.connect(":memory:", config={"memory_limit": raw}).close()
+    except duckdb.Error as e:
+        return f"DuckDB refuses it as memory_limit: {e}"
+    try:
+        limit = memory_bytes(raw)
+    except ValueError:  # a form DuckDB reads that this does not: DuckDB's word stands
+        return None
+    if limit is None:
+        what = "a negative limit, which DuckDB takes as" if raw.strip().startswith("-") else "means"
+        return (f"{what} no limit at all: DuckDB would use 80% of the machine's memory, leaving too little to the "
+                f"rest of it; expected a size of at least {MIN_MEMORY_LIMIT}, such as {DEFAULT_MEMORY_LIMIT}")
+    if limit < memory_bytes(MIN_MEMORY_LIMIT):
+        return (f"below the minimum of {MIN_MEMORY_LIMIT}: DuckDB cannot hold a run's work in it, so every run "
+                "would fail out of memory")
+    return None
+
+
+def duckdb_path(raw: str) -> str | None:
+    """Whether the warehouse file can be created and written at ``raw``: its folder must exist or be creatable,
+    and take new files (DuckDB writes a .wal file beside the warehouse). Probed by creating and removing a
+    folder in the nearest existing one, as permissions alone do not tell (root may write anywhere, /proc
+    takes nothing)."""
+    if raw.strip() == "":
+        return "empty: DuckDB would keep the warehouse in memory and lose it when the run ends"
+    path = Path(raw).absolute()
+    if path.is_dir():
+        return "is a directory; expected the path of the warehouse file"
+    folder = existing = path.parent
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"its folder {folder} cannot be created: {existing} is not a folder"
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".baliza-probe-", dir=existing))
+    except OSError as e:
+        what = "written" if existing == folder else "created"
+        return f"its folder {folder} cannot be {what}: {existing} takes no new file or folder ({e.strerror})"
+    return None
+
+
 # variable -> (default, check): the checks every value passes before the code location loads
 VARIABLES: dict[str, tuple[str | None, Callable[[str], str | None] | None]] = {
     "PNCP_CONSULTA_URL": (REAL_CONSULTA, url),
@@ -89,10 +162,15 @@ VARIABLES: dict[str, tuple[str | None, Callable[[str], str | None] | None]] = {
     "PNCP_TIME_SCALE": ("1", seconds),
     "BALIZA_CONSULTA_SHARE": ("1", share),
     "BALIZA_DETAIL_SHARE": ("1", share),
-    "BALIZA_DUCKDB_PATH": (DEFAULT_DUCKDB, None),
-    "BALIZA_DUCKDB_MEMORY_LIMIT": (DEFAULT_MEMORY_LIMIT, None),
+    "BALIZA_DUCKDB_PATH": (DEFAULT_DUCKDB, duckdb_path),
+    "BALIZA_DUCKDB_MEMORY_LIMIT": (DEFAULT_MEMORY_LIMIT, memory_limit),
     "BALIZA_LAKE": (DEFAULT_LAKE, None),
     "BALIZA_HARVEST_CRON": (DEFAULT_HARVEST_CRON, cron),
+    "BALIZA_RECOVERY_DAYS": ("30", count),
+    "BALIZA_RECOVERY_BACKOFF": ("900", seconds),
+    "BALIZA_RECOVERY_BACKOFF_CAP": ("21600", seconds),
+    "BALIZA_RECOVERY_INTERVAL": ("600", seconds),
+    "BALIZA_QUERY_TIMEOUT": ("300", seconds),
     "BALIZA_ENV": ("local", environment),
     "BALIZA_GIT_URL": (None, url),
     "BALIZA_GIT_BRANCH": ("main", None),
@@ -129,6 +207,11 @@ class Settings:
     lake_location: str = DEFAULT_LAKE
     s3: S3Settings = field(default_factory=S3Settings)
     harvest_cron: str = DEFAULT_HARVEST_CRON
+    recovery_days: int = 30  # the recovery sensor asks again for the days of this many days back
+    recovery_backoff: float = 900.0  # seconds before a failed day's first recovery; doubles per attempt...
+    recovery_backoff_cap: float = 21600.0  # ...up to this
+    recovery_interval: float = 600.0  # seconds between the recovery sensor's ticks
+    query_timeout: float = 300.0  # seconds
     environment: str = "local"
     git_url: str | None = None  # the repository the "open source" links of the UI point to
     git_branch: str = "main"
@@ -162,7 +245,12 @@ class Settings:
             lake_location=raw["BALIZA_LAKE"],
             s3=S3Settings(raw["AWS_ENDPOINT_URL"], raw["AWS_ACCESS_KEY_ID"], raw["AWS_SECRET_ACCESS_KEY"],
                           raw["AWS_REGION"]),
-            harvest_cron=raw["BALIZA_HARVEST_CRON"], environment=raw["BALIZA_ENV"],
+            harvest_cron=raw["BALIZA_HARVEST_CRON"], recovery_days=int(raw["BALIZA_RECOVERY_DAYS"]),
+            recovery_backoff=float(raw["BALIZA_RECOVERY_BACKOFF"]),
+            recovery_backoff_cap=float(raw["BALIZA_RECOVERY_BACKOFF_CAP"]),
+            recovery_interval=float(raw["BALIZA_RECOVERY_INTERVAL"]),
+            query_timeout=float(raw["BALIZA_QUERY_TIMEOUT"]),
+            environment=raw["BALIZA_ENV"],
             git_url=raw["BALIZA_GIT_URL"], git_branch=raw["BALIZA_GIT_BRANCH"],
             set_variables=frozenset(n for n in VARIABLES if (env.get(n) or "").strip()),
         )

@@ -17,9 +17,9 @@ import pytest
 from dagster._core.events import DagsterEvent, DagsterEventType
 from dagster._core.test_utils import create_run_for_test
 
-from baliza_assets.defs.wiring import resources_for
+from baliza_assets.lib import warehouse
 from baliza_assets.ops import doctor
-from baliza_assets.settings import Settings
+from baliza_assets.settings import Settings, SettingsError
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
 from baliza_sandbox.server import running
@@ -71,10 +71,14 @@ def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
     assert code == 1 and "all checks passed" not in text
     assert "FAIL  configuration: BALIZA_DUCKDB_MEMORY_LIMIT='abc': DuckDB refuses it as memory_limit: " in text
     assert "Memory must have a number" in text
-    # ... which is what staging would have met: the warehouse opens DuckDB with that limit.
-    warehouse = resources_for(Settings.from_env(strict=False))["warehouse"]
-    with pytest.raises(duckdb.Error, match="Memory must have a number"), warehouse.connect():
+    # ... which is what staging would meet opening DuckDB with that limit, so the code location refuses it as it
+    # loads, with the same words, and no run starts.
+    with pytest.raises(duckdb.Error, match="Memory must have a number"), warehouse.connect(":memory:",
+                                                                                        memory_limit="abc"):
         pass
+    with pytest.raises(SettingsError, match="BALIZA_DUCKDB_MEMORY_LIMIT='abc': DuckDB refuses it as memory_limit: "
+                                            "Parser Error: Memory must have a number"):
+        Settings.from_env()
     env.setenv("BALIZA_DUCKDB_MEMORY_LIMIT", "1.5GB")
     code, text = _doctor()
     assert code == 0 and "all checks passed" in text, text
@@ -89,7 +93,19 @@ def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
     ("PNCP_TIME_SCALE", "-1", "expected a positive number"),
     ("BALIZA_DUCKDB_MEMORY_LIMIT", "80%", "DuckDB refuses it as memory_limit: Parser Error: Unknown unit for memory"),
     ("BALIZA_DUCKDB_MEMORY_LIMIT", "", "DuckDB refuses it as memory_limit: Parser Error: Memory must have a number"),
+    ("BALIZA_DUCKDB_MEMORY_LIMIT", "-5GB", "a negative limit, which DuckDB takes as no limit at all: DuckDB would "
+     "use 80% of the machine's memory, leaving too little to the rest of it; expected a size of at least 64MB, such "
+     "as 512MB"),
+    ("BALIZA_DUCKDB_MEMORY_LIMIT", "none", "means no limit at all: DuckDB would use 80% of the machine's memory"),
+    ("BALIZA_DUCKDB_MEMORY_LIMIT", "1KB", "below the minimum of 64MB: DuckDB cannot hold a run's work in it, so "
+     "every run would fail out of memory"),
+    ("BALIZA_DUCKDB_MEMORY_LIMIT", "61MiB", "below the minimum of 64MB"),
     ("BALIZA_DUCKDB_PATH", "", "empty: DuckDB would keep the warehouse in memory"),
+    ("BALIZA_DUCKDB_PATH", "/proc/nope/x.duckdb",
+     "its folder /proc/nope cannot be created: /proc takes no new file or folder (No such file or directory)"),
+    ("BALIZA_DUCKDB_PATH", "/proc/x.duckdb",
+     "its folder /proc cannot be written: /proc takes no new file or folder (No such file or directory)"),
+    ("BALIZA_DUCKDB_PATH", "/dev/null/x.duckdb", "its folder /dev/null cannot be created: /dev/null is not a folder"),
     ("BALIZA_DUCKDB_PATH", "{tmp}", "is a directory; expected the path of the warehouse file"),
     ("BALIZA_LAKE", "gs://bucket/lake", "use a folder or s3://bucket/prefix"),
     ("BALIZA_LAKE", "s3://ab/lake", "the bucket name must have at least 3 characters"),
@@ -111,6 +127,42 @@ def test_every_setting_the_runs_read_is_validated(env, tmp_path, name, value, re
     fails = [line for line in text.splitlines() if line.startswith("FAIL  configuration: ")]
     assert len(fails) == 1 and name in fails[0] and reason in fails[0], text
     assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("name, value, reason", [
+    ("BALIZA_DUCKDB_MEMORY_LIMIT", "-5GB", "a negative limit, which DuckDB takes as no limit at all"),
+    ("BALIZA_DUCKDB_MEMORY_LIMIT", "1KB", "below the minimum of 64MB"),
+    ("BALIZA_DUCKDB_PATH", "/proc/nope/x.duckdb", "its folder /proc/nope cannot be created"),
+])
+def test_the_code_location_refuses_what_doctor_refuses(env, name, value, reason):
+    """The code location reads the variables with the same checks as it loads: it refuses, naming the variable
+    and the reason doctor gives, and no run starts with the value."""
+    env.setenv(name, value)
+    _, text = _doctor()
+    (fail,) = [line for line in text.splitlines() if line.startswith("FAIL  configuration: ")]
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env()
+    assert str(refused.value) == fail.removeprefix("FAIL  configuration: ") and reason in str(refused.value)
+
+
+def test_the_memory_limit_doctor_takes_runs_and_the_one_it_refuses_does_not(env, tmp_path):
+    """1KB is refused because DuckDB cannot work in it; 64MB, the minimum, is taken and works."""
+    env.setenv("BALIZA_DUCKDB_MEMORY_LIMIT", "64MB")
+    code, text = _doctor()
+    assert code == 0, text
+    with warehouse.connect(str(tmp_path / "small.duckdb"), memory_limit="64MB") as con:
+        assert con.execute("SELECT count(*) FROM range(1000000)").fetchone() == (1000000,)
+    with warehouse.connect(str(tmp_path / "tiny.duckdb"), memory_limit="1KB") as con, \
+            pytest.raises(duckdb.OutOfMemoryException, match="Out of Memory"):
+        con.execute("SELECT count(*) FROM range(1000000)")
+
+
+def test_probing_where_the_warehouse_goes_leaves_nothing_behind(env, tmp_path):
+    """Whether the warehouse's folder can be created is probed by creating one beside it and removing it."""
+    env.setenv("BALIZA_DUCKDB_PATH", str(tmp_path / "new" / "folder" / "baliza.duckdb"))
+    code, text = _doctor()
+    assert code == 0, text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lake"]
 
 
 def _contratos_asked(served: Sandbox) -> list[str]:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ..lib.lake import Lake, LakeError, S3Settings
-from ..settings import VARIABLES, Settings
+from ..settings import TAKEN_AS_GIVEN, VARIABLES, Settings
 
 SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "DAGSTER_PG_PASSWORD")
 SHOWN_VARIABLES = (
@@ -29,32 +29,9 @@ def shown(name: str) -> str:
 
 
 # ---- what the runs would refuse ---------------------------------------------------------------------
-# Each check reads the variable as the code location does (baliza_assets/settings.py) and returns
-# why the code location or its runs would fail with it, or None.
-
-def _memory_limit(raw: str) -> str | None:
-    import duckdb
-
-    try:
-        duckdb.connect(":memory:", config={"memory_limit": raw}).close()
-    except duckdb.Error as e:
-        return f"DuckDB refuses it as memory_limit: {e}"
-    return None
-
-
-def _duckdb_path(raw: str) -> str | None:
-    if raw.strip() == "":
-        return "empty: DuckDB would keep the warehouse in memory and lose it when the run ends"
-    path = Path(raw).absolute()
-    if path.is_dir():
-        return "is a directory; expected the path of the warehouse file"
-    parent = path.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        return f"{parent} is not a writable directory, so the warehouse file cannot be created"
-    return None
-
+# The checks of baliza_assets/settings.py (those the code location makes as it loads, so its runs never
+# start with a value they would fail on), and those only a run meets (the lake). An empty DuckDB path or
+# memory limit is reported here, where the code location takes it as given.
 
 def _lake(raw: str) -> str | None:
     if raw == "":
@@ -74,13 +51,9 @@ def _empty_is_default(check):
     return lambda raw: None if raw.strip() == "" else check(raw.strip())
 
 
-# the checks the code location makes when it loads, and those only a run meets (DuckDB, the lake)
-CHECKS = {name: _empty_is_default(check) for name, (_, check) in VARIABLES.items() if check}
-CHECKS.update({
-    "BALIZA_DUCKDB_PATH": _duckdb_path,
-    "BALIZA_DUCKDB_MEMORY_LIMIT": _memory_limit,
-    "BALIZA_LAKE": _lake,
-})
+CHECKS = {name: check if name in TAKEN_AS_GIVEN else _empty_is_default(check)
+          for name, (_, check) in VARIABLES.items() if check}
+CHECKS["BALIZA_LAKE"] = _lake
 
 
 def problems() -> list[str]:
