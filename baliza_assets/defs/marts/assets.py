@@ -62,11 +62,15 @@ def _full_mart(name: str, query: str, deps: list[str], doc: str):
     """``deps``: the tables the query reads, as asset keys (``cdc/itens``, ``marts/price_evidence``)."""
     @dg.asset(key=["marts", name], deps=[d.split("/") for d in deps], description=doc,
               automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS, **_static(name))
-    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+            empty = sql.ensure_inputs(con, deps)  # a fresh warehouse: inputs not captured yet read as empty
+            if empty:
+                context.log.info(f"marts/{name}: {', '.join(empty)} not captured yet, read as empty")
             con.execute(f"CREATE OR REPLACE TABLE marts.{name} AS {query}")
-            return dg.MaterializeResult(metadata=_table_metadata(con, f"marts.{name}"))
+            meta = _table_metadata(con, f"marts.{name}")
+            return dg.MaterializeResult(metadata={**meta, "inputs_not_captured": ", ".join(empty) or "none"})
 
     return _asset
 

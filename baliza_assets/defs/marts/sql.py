@@ -341,3 +341,28 @@ def describe() -> dict[str, tuple[tuple[str, str], ...]]:
         return out
     finally:
         con.close()
+
+
+def ensure_inputs(con: duckdb.DuckDBPyConnection, deps: list[str]) -> list[str]:
+    """Create, empty, every input of a mart that does not exist yet, and name them. ``deps``: the mart's
+    inputs as asset keys (``cdc/<entity>``: its tables and ``cdc.<entity>_current`` view, as the first capture
+    makes them; ``marts/<name>``: the mart's table, with the columns its query makes). On a fresh
+    warehouse the automation rebuilds a mart once any of its inputs is captured, before the others are:
+    the mart is then built from what exists, and rebuilt when the rest is captured."""
+    existing = {f"{schema}.{name}" for schema, name in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() UNION ALL "
+        "SELECT schema_name, view_name FROM duckdb_views()").fetchall()}
+    created = []
+    for dep in deps:
+        layer, name = dep.split("/")
+        if layer == "cdc" and f"cdc.{name}_current" not in existing:
+            ensure_tables(con, name, empty_table(ENTITIES[name]))
+            created.append(f"cdc.{name}_current")
+        elif layer == "marts" and f"marts.{name}" not in existing:
+            con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+            columns = ", ".join(f'"{column}" {dtype}' for column, dtype in describe()[name])
+            con.execute(f"CREATE TABLE marts.{name} ({columns})")
+            created.append(f"marts.{name}")
+        elif layer not in ("cdc", "marts"):
+            raise ValueError(f"{dep}: a mart reads cdc/<entity> or marts/<name>, not {layer}/")
+    return created
