@@ -6,6 +6,7 @@ import dagster as dg
 
 from .defs import cdc, details, marts, raw, staging
 from .defs.automation import automation_sensor
+from .defs.reaper import in_process_executor
 from .defs.schedules import daily_schedules
 from .defs.wiring import resources_for
 from .settings import Settings
@@ -46,7 +47,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     The pools (one step at a time per PNCP API and for DuckDB) order the steps across runs, and inside a
     step the client keeps each API as busy as it allows."""
     return dg.Definitions(
-        executor=dg.in_process_executor,
+        executor=in_process_executor,  # first frees the pool slots of runs whose process is gone
         assets=ASSETS,
         asset_checks=CHECKS,
         schedules=daily_schedules(settings.harvest_cron, settings.automation_runs),

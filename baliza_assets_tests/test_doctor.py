@@ -269,6 +269,8 @@ def test_slots_held_by_runs_that_no_longer_run_fail_doctor(env, tmp_path):
         (held_by_gone,) = [f for f in fails if gone in f]
         assert ("holds 1 pool slot(s), pncp_detail (step_of_pncp_detail) and has 1 step(s) queued for a pool, "
                 "pncp_consulta (queued), but it is recorded as STARTED while its process") in held_by_gone
+        assert ("killed without a chance to record its end; the next run of this code location marks it failed and "
+                "frees them before it claims a slot. Mark the run failed and free them: ") in held_by_gone
         assert f'report_run_failed(i.get_run_by_id("{gone}"))' in held_by_gone
         (held_by_ended,) = [f for f in fails if ended in f]
         assert "but it ended (FAILURE)" in held_by_ended and "run monitoring frees them 60 s after the run ended" \

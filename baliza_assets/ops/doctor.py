@@ -140,36 +140,25 @@ def _dagster() -> list[str]:
 
 def _pools(instance) -> tuple[list[str], list[str]]:
     """Each pool's occupancy, and a problem for every run holding slots that is no longer running."""
-    storage = instance.event_log_storage
-    keys = sorted(storage.get_concurrency_keys())
-    infos = storage.get_concurrency_infos(keys) if keys else {}
-    summary, holders = [], {}
-    for key in keys:
-        info = infos[key]
+    from ..defs.reaper import holdings, pool_infos
+
+    infos = pool_infos(instance)
+    summary = []
+    for key, info in infos.items():
         waiting = sum(1 for p in info.pending_steps if p.assigned_timestamp is None)
         summary.append(f"{key} {len(info.claimed_slots)}/{info.slot_count} slots occupied"
                        + (f", {waiting} step(s) waiting" if waiting else ""))
-        claimed = {(slot.run_id, slot.step_key) for slot in info.claimed_slots}
-        for run_id, step in sorted(claimed):
-            holders.setdefault(run_id, ([], []))[0].append(f"{key} ({step})")
-        for p in info.pending_steps:
-            if (p.run_id, p.step_key) not in claimed:
-                # a step still queued for a slot, or assigned one it has not claimed yet: it reserves a slot
-                holders.setdefault(p.run_id, ([], []))[1].append(f"{key} ({p.step_key})")
     found = []
-    for run_id, (slots, queued) in holders.items():
+    for run_id, held in holdings(infos).items():
         why = _not_running(instance, run_id)
         if why:
-            parts = ([f"holds {len(slots)} pool slot(s), {', '.join(slots)}"] if slots else []) + (
-                [f"has {len(queued)} step(s) queued for a pool, {', '.join(queued)}"] if queued else [])
-            found.append(f"run {run_id} {' and '.join(parts)}, but {why}")
+            found.append(f"run {run_id} {held.describe()}, but {why}")
     return summary, found
 
 
 def _not_running(instance, run_id: str) -> str | None:
     """Why ``run_id`` no longer runs (and how its slots get freed), or None while it may still run."""
-    from dagster._core.events import DagsterEventType
-    from dagster._core.storage.runs.sqlite import SqliteRunStorage
+    from ..defs.reaper import gone_pid
 
     free = _free_command(run_id, mark_failed=False)
     record = instance.get_run_record_by_id(run_id)
@@ -187,15 +176,12 @@ def _not_running(instance, run_id: str) -> str | None:
             auto = "Nothing frees them (run monitoring is not set to); free them: "
         return f"it ended ({run.status.value}) {ended}. {auto}{free}"
     # In progress, as recorded. With SQLite every run executes on this machine, so its process can be asked.
-    if not isinstance(instance.run_storage, SqliteRunStorage):
-        return None
-    starts = instance.get_records_for_run(run_id, of_type=DagsterEventType.RUN_START, limit=1).records
-    pid = starts[0].event_log_entry.dagster_event.pid if starts and starts[0].event_log_entry.dagster_event else None
-    if pid is None or _process_alive(pid, record.start_time):
+    pid = gone_pid(instance, record)
+    if pid is None:
         return None
     return (f"it is recorded as {run.status.value} while its process (pid {pid}) is gone: killed without a chance "
-            "to record its end, which Dagster's default run launcher cannot detect, so nothing frees them. Mark "
-            f"the run failed and free them: {_free_command(run_id, mark_failed=True)}")
+            "to record its end; the next run of this code location marks it failed and frees them before it "
+            f"claims a slot. Mark the run failed and free them: {_free_command(run_id, mark_failed=True)}")
 
 
 def _frees_slots_after(instance) -> int | None:
@@ -219,27 +205,6 @@ def _daemon_alive(instance, within_s: float = 120.0) -> bool:
     except Exception:  # a storage without heartbeats says nothing either way
         return True
     return any(time.time() - beat.timestamp < within_s for beat in beats.values())
-
-
-def _process_alive(pid: int, started_at: float | None) -> bool:
-    """Whether ``pid`` is still the process that started at ``started_at`` (a reused pid or a zombie is not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        with open("/proc/stat") as f:
-            boot = next(float(line.split()[1]) for line in f if line.startswith("btime"))
-    except (OSError, StopIteration, IndexError, ValueError):
-        return True
-    if fields[0] in ("Z", "X"):
-        return False
-    began = boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
-    return started_at is None or began <= started_at + 5
 
 
 def run(settings: Settings, out, probe_day: date | None = None, today: date | None = None) -> int:
