@@ -1,6 +1,7 @@
-"""`baliza query` reads the warehouse and the lake and nothing else, enforced by DuckDB: with the lake in
-a local folder and on S3 (SeaweedFS on loopback), hostile queries are refused with a clear reason and
-leave the warehouse and the lake byte for byte as they were."""
+"""`baliza query` reads the warehouse and the lake and nothing else: with the lake in a local folder and on
+S3 (SeaweedFS on loopback), hostile queries are refused with a clear reason before they run (and DuckDB's
+sandbox refuses them too), leave the warehouse and the lake byte for byte as they were, send no request
+outside the lake's prefix nor to any other host, and a query that runs too long is stopped."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import subprocess
 import sys
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dagster as dg
 import duckdb
@@ -29,6 +31,7 @@ from baliza_sandbox.faults import Faults
 
 from .conftest import DAY
 from .pipeline import materialize, resources
+from .tcp_recorder import TcpRecorder
 from .test_operator_commands import CONTRATOS, archive  # noqa: F401  (the local archive, shared)
 
 pytestmark = pytest.mark.e2e
@@ -96,14 +99,17 @@ def _outside_files(folder: Path) -> None:
 
 def _file_reads(outside: Path) -> list[tuple[str, str]]:
     return [
-        ("SELECT * FROM read_text('/etc/passwd')", '"/etc/passwd"'),
-        ("SELECT * FROM read_blob('/etc/passwd')", '"/etc/passwd"'),
-        ("SELECT * FROM read_csv('/etc/passwd')", '"/etc/passwd"'),
+        ("SELECT * FROM read_text('/etc/passwd')", "'/etc/passwd' is outside the lake"),
+        ("SELECT * FROM read_blob('/etc/passwd')", "'/etc/passwd' is outside the lake"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "'/etc/passwd' is outside the lake"),
+        ('SELECT * FROM "/etc/passwd"', "'/etc/passwd' is outside the lake"),
+        ("SELECT * FROM read_text('/etc/' || 'passwd')", "read_text() takes only literal arguments"),
+        ("SELECT * FROM query('SELECT 1')", "table function query() is not available"),
         (f"SELECT * FROM read_json('{outside / 'private.json'}')", "private.json"),
         (f"SELECT * FROM read_csv('{outside / 'private.csv'}')", "private.csv"),
         (f"SELECT * FROM read_parquet('{outside / 'private.parquet'}')", "private.parquet"),
         (f"SELECT * FROM '{outside / 'private.parquet'}'", "private.parquet"),
-        ("SELECT * FROM glob('/etc/**')", '"/etc/'),
+        ("SELECT * FROM glob('/etc/**')", "'/etc/**'"),
         (f"SELECT * FROM glob('{outside}/*')", str(outside)),
     ]
 
@@ -115,10 +121,12 @@ def case(request, tmp_path):
     if request.param == "local":
         settings, root, world, _, _ = request.getfixturevalue("archive")
         lake_root = str(Path(settings.lake_location).absolute()) + "/"
-        reads = _file_reads(outside) + [
-            (f"SELECT * FROM read_text('{lake_root}../../../../../../etc/passwd')", "etc/passwd"),
-            (f"SELECT * FROM read_json('{lake_root}../{os.path.relpath(outside / 'private.json', root)}')",
-             "private.json"),
+        climb = f"{lake_root}../{os.path.relpath(outside / 'private.json', root)}"
+        reads = _file_reads(outside) + [  # DuckDB would refuse these too: they are refused before it sees them
+            (f"SELECT * FROM read_text('{lake_root}../../../../../../etc/passwd')", "etc/passwd' has a '..' segment"),
+            (f"SELECT * FROM read_json('{climb}')", f"{climb!r} has a '..' segment"),
+            (f'SELECT * FROM "{climb}"', f"{climb!r} has a '..' segment"),
+            (f"SELECT * FROM read_text('file://{outside}/private.csv')", "is outside the lake"),
         ]
 
         def snapshot():
@@ -214,20 +222,21 @@ def test_explain_analyze_and_writes_are_refused_and_change_nothing(case, tmp_pat
     assert case.snapshot() == before
 
 
-def test_files_and_urls_outside_the_lake_are_refused_by_duckdb(case):
+def test_files_and_urls_outside_the_lake_are_refused_before_they_run(case):
     before = case.snapshot()
     for sql, named in case.outside_reads:
         with pytest.raises(query.QueryRefused) as info:
             query.run(sql, case.settings, "table", io.StringIO())
         message = str(info.value)
-        assert message.startswith("refused: Permission Error: Cannot access file"), (sql, message)
-        assert named in message and "reads only the warehouse and the lake" in message, (sql, message)
+        assert message.startswith("refused: ") and "Permission Error" not in message, (sql, message)
+        assert named in message, (sql, message)
+        assert message.endswith(f"; baliza query reads only the warehouse and the lake ({case.lake_root})")
         assert "\n" not in message
     with pytest.raises(query.QueryRefused, match=r"^cannot parse the query: Permission Error: .*schema\.sql"):
         query.run(f"PRAGMA import_database('{case.outside / 'dump'}')", case.settings, "table", io.StringIO())
     done = _cli(case, "SELECT * FROM read_text('/etc/passwd')")
     assert done.returncode == 2 and "root:" not in done.stdout
-    assert done.stderr.startswith('baliza query: refused: Permission Error: Cannot access file "/etc/passwd"')
+    assert done.stderr.startswith("baliza query: refused: '/etc/passwd' is outside the lake")
     assert case.snapshot() == before
 
 
@@ -298,7 +307,8 @@ def test_s3_credentials_are_never_shown_nor_sent_elsewhere(request, monkeypatch)
         for sql in (f"SELECT * FROM read_text('{url}' || coalesce(current_setting('s3_secret_access_key'), 'none'))",
                     f"SELECT * FROM read_text('{url}' || coalesce(current_setting('s3_access_key_id'), 'none'))",
                     f"SELECT * FROM read_csv('{url}x.csv')"):
-            with pytest.raises(query.QueryRefused, match=r"^refused: Permission Error: Cannot access file \"http://"):
+            with pytest.raises(query.QueryRefused, match=r"^refused: ('http://127\.0\.0\.1:\d+/x\.csv' is outside the "
+                                                         r"lake|read_text\(\) takes only literal arguments)"):
                 query.run(sql, settings, "csv", io.StringIO())
     finally:
         server.shutdown()
@@ -314,3 +324,116 @@ def test_s3_credentials_are_never_shown_nor_sent_elsewhere(request, monkeypatch)
                           env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert secret not in done.stdout and secret not in done.stderr and "secret=redacted" in done.stdout
+
+
+def _outside_prefix(requests: list[tuple[str, str]], bucket: str, prefix: str) -> list[str]:
+    """The requests that name anything but the lake's objects (``/bucket/prefix/...``, or a listing of the
+    bucket under ``prefix``), as the S3 server would resolve them ('..' included)."""
+    outside = []
+    for _, target in requests:
+        parts = urlsplit(target)
+        path = unquote(parts.path)
+        listed = parse_qs(parts.query).get("prefix", [""])[0]
+        if ".." in path.split("/") or "%2e" in target.lower():
+            outside.append(target)
+        elif not (path.startswith(f"/{bucket}/{prefix}") or
+                  (path in (f"/{bucket}", f"/{bucket}/") and listed.startswith(prefix) and ".." not in listed)):
+            outside.append(target)
+    return outside
+
+
+def test_s3_paths_that_climb_or_redirect_are_refused_before_any_request(request):
+    """Between DuckDB and SeaweedFS, a proxy records every request; a bare listener stands where a query's
+    URL parameters would send the signed request. Only requests under the lake's prefix reach the server."""
+    settings, _, _, bucket = request.getfixturevalue("s3_archive")
+    server = urlsplit(settings.s3.endpoint_url)
+    with TcpRecorder(upstream=(server.hostname, server.port)) as proxy, TcpRecorder() as listener:
+        proxied = replace(settings, s3=replace(settings.s3, endpoint_url=proxy.url))
+        lake, root = proxied.lake(), f"s3://{bucket}/archive/"
+        archived = lake.read("raw/contratos", DAY).height
+        proxy_seen = len(proxy.requests())  # the lake read above went to SeaweedFS directly (boto3)
+        text = _query(f"SELECT count(*) AS n FROM read_parquet('{lake.glob('raw/contratos')}')", proxied)
+        assert text.splitlines() == ["n", str(archived)]
+        assert _query("SELECT count(*) AS n FROM raw.api_requests", proxied).splitlines() == ["n", str(archived)]
+        assert len(proxy.requests()) > proxy_seen, "the lake was read through the recording proxy"
+
+        port = listener.port
+        other = f"{bucket}-other/private.csv"
+        refused = [
+            (f"SELECT * FROM read_text('{root}../../{other}')", f"'{root}../../{other}' has a '..' segment"),
+            (f"SELECT * FROM read_csv('{root}../outside/private.csv')", "has a '..' segment"),
+            (f"SELECT * FROM read_text('{root}raw/../../{other}')", "has a '..' segment"),
+            (f'SELECT * FROM "{root}../../{other}"', "has a '..' segment"),
+            (f"DESCRIBE SELECT * FROM read_text('{root}../../{other}')", "has a '..' segment"),
+            (f"EXPLAIN SELECT * FROM read_text('{root}../../{other}')", "has a '..' segment"),
+            (f"SELECT * FROM read_text(E'{root}\\x2e\\x2e/\\x2e\\x2e/{other}')", "has a '..' segment"),
+            (f"SELECT * FROM read_text('{root}%2e%2e/%2E%2E/{other}')", "percent-encoded dot, slash or backslash"),
+            (f"SELECT * FROM read_text('{root}x%2f..%2f..%2f{other}')", "percent-encoded dot, slash or backslash"),
+            (f"SELECT * FROM read_parquet('{root}x.parquet?s3_endpoint=127.0.0.1:{port}')",
+             f"'{root}x.parquet?s3_endpoint=127.0.0.1:{port}' has URL parameters"),
+            (f"SELECT * FROM read_parquet('{root}x.parquet?s3_endpoint=localhost:{port}&s3_use_ssl=false')",
+             "has URL parameters"),
+            (f"SELECT * FROM '{root}x.parquet?s3_endpoint=localhost:{port}'", "has URL parameters"),
+            (f"SELECT * FROM read_text('{root}x#s3_endpoint=localhost:{port}')", "has URL parameters"),
+            (f"SELECT * FROM read_text('{root}x' || chr(63) || 's3_endpoint=127.0.0.1:{port}')",
+             "read_text() takes only literal arguments"),
+            (f"SELECT * FROM read_text(concat('{root}', chr(46), chr(46), '/', chr(46), chr(46), '/{other}'))",
+             "read_text() takes only literal arguments"),
+            (f"SELECT * FROM query('SELECT * FROM read_text(''{root}'' || chr(46) || chr(46) || ''/x'')')",
+             "table function query() is not available"),
+            (f"SELECT * FROM query_table('{root}x.parquet')", "table function query_table() is not available"),
+            ("SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT 1'))",
+             "table function json_execute_serialized_sql() is not available"),
+            (f"SELECT * FROM read_text('http://127.0.0.1:{port}/{bucket}/archive/x')", "is outside the lake"),
+            (f"SELECT * FROM read_text('s3a://{bucket}/archive/x')", "is outside the lake"),
+            (f"SELECT * FROM read_text('S3://{bucket}/archive/x')", "is outside the lake"),
+        ]
+        for sql, why in refused:
+            with pytest.raises(query.QueryRefused) as info:
+                query.run(sql, proxied, "csv", io.StringIO())
+            message = str(info.value)
+            assert message.startswith("refused: ") and why in message, (sql, message)
+            assert message.endswith(f"; baliza query reads only the warehouse and the lake ({root})"), message
+        env = {**os.environ, "BALIZA_DUCKDB_PATH": settings.duckdb_path, "BALIZA_LAKE": settings.lake_location,
+               "AWS_ENDPOINT_URL": proxy.url, "AWS_ACCESS_KEY_ID": settings.s3.access_key_id,
+               "AWS_SECRET_ACCESS_KEY": settings.s3.secret_access_key, "AWS_REGION": settings.s3.region}
+        for sql, why in ((f"SELECT * FROM read_text('{root}../../{other}')", "has a '..' segment"),
+                         (f"SELECT * FROM read_parquet('{root}x.parquet?s3_endpoint=127.0.0.1:{port}')",
+                          "has URL parameters")):
+            done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", sql], env=env,
+                                  capture_output=True, text=True, timeout=300)
+            assert done.returncode == 2 and done.stdout == "", done.stderr
+            assert done.stderr.startswith("baliza query: refused: '") and why in done.stderr, done.stderr
+        assert listener.connections == 0 and listener.requests() == [], "no request went where a query said"
+        assert _outside_prefix(proxy.requests(), bucket, "archive/") == [], "the S3 server saw only the lake"
+
+
+def test_a_query_past_its_timeout_is_stopped_with_how_to_raise_it(request):
+    settings = request.getfixturevalue("archive")[0]
+    forever = "SELECT sum(a.range * b.range) AS s FROM range(100000000) a, range(100000000) b"
+    with pytest.raises(query.QueryTimedOut) as info:
+        query.run(forever, settings, "csv", io.StringIO(), timeout=0.5)
+    assert str(info.value) == ("the query ran past the 0.5 s timeout and was stopped; give it more time with "
+                               "--timeout SECONDS or BALIZA_QUERY_TIMEOUT (default 300 s)")
+    assert _query("SELECT 1 AS x", settings).splitlines() == ["x", "1"]  # the default leaves a quick query be
+    env = {**os.environ, "BALIZA_DUCKDB_PATH": settings.duckdb_path, "BALIZA_LAKE": settings.lake_location}
+    env.pop("BALIZA_QUERY_TIMEOUT", None)
+
+    def cli(*args, **variables) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", *args],
+                              env={**env, **variables}, capture_output=True, text=True, timeout=300)
+
+    for done, limit in ((cli(forever, "--timeout", "1"), "1"), (cli(forever, BALIZA_QUERY_TIMEOUT="1.5"), "1.5"),
+                        (cli(forever, "--timeout", "1", BALIZA_QUERY_TIMEOUT="600"), "1")):
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr == (f"baliza query: the query ran past the {limit} s timeout and was stopped; give it "
+                               f"more time with --timeout SECONDS or BALIZA_QUERY_TIMEOUT (default 300 s)\n")
+    done = cli("SELECT 1 AS x", "--format", "csv", "--timeout", "0")
+    assert done.returncode == 2 and "argument --timeout: '0': expected a positive number of seconds" in done.stderr
+    done = cli("SELECT 1 AS x", "--format", "csv", BALIZA_QUERY_TIMEOUT="soon")
+    assert done.returncode == 2
+    assert done.stderr == "baliza query: BALIZA_QUERY_TIMEOUT='soon': expected a positive number of seconds\n"
+    done = cli("SELECT 1 AS x", "--format", "csv", BALIZA_QUERY_TIMEOUT="30")
+    assert done.returncode == 0 and done.stdout.splitlines() == ["x", "1"], done.stderr
+    assert Settings.from_env({}).query_timeout == 300.0
+    assert Settings.from_env({"BALIZA_QUERY_TIMEOUT": "2.5"}).query_timeout == 2.5

@@ -68,8 +68,10 @@ _S3_CREDENTIAL_SETTINGS = ("s3_access_key_id", "s3_secret_access_key", "s3_sessi
 
 
 def lake_root(lake: Lake) -> str:
-    """The lake's folder (absolute) or ``s3://bucket/prefix/``, ending in '/'."""
+    """The lake's folder (absolute, normalized: no '..' nor '.') or ``s3://bucket/prefix/``, ending in '/'."""
     root = lake.store.uri("")
+    if not lake.is_s3:
+        root = os.path.normpath(root)
     return root if root.endswith("/") else root + "/"
 
 
@@ -78,11 +80,13 @@ def sandbox(con: duckdb.DuckDBPyConnection, lake: Lake | None) -> None:
 
     DuckDB then refuses every other file and URL (``enable_external_access = false`` with only the
     lake in ``allowed_directories``; DuckDB itself adds the database file and its temporary
-    directory), loading or installing extensions, and any change of setting (``lock_configuration``).
+    directory), loading or installing extensions, reading Python variables as tables, and any change of
+    setting (``lock_configuration``).
     httpfs copies the AWS_* variables into plain ``s3_*`` settings that any query could read: they are
     reset, so the credentials live only in the temporary secret, which DuckDB shows redacted.
     Writing under an allowed directory stays possible for DuckDB: the caller still refuses statements
-    that write.
+    that write. On S3 DuckDB checks the path before httpfs resolves ``..`` and reads URL parameters
+    (``?s3_endpoint=``): the caller also checks every path a query names (``ops.query_reach``).
     """
     present = {name for (name,) in con.execute(
         "SELECT name FROM duckdb_settings() WHERE name IN (SELECT unnest(?))", [list(_S3_CREDENTIAL_SETTINGS)]
@@ -96,6 +100,7 @@ def sandbox(con: duckdb.DuckDBPyConnection, lake: Lake | None) -> None:
     con.execute("SET allow_unredacted_secrets = false")
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
+    con.execute("SET python_enable_replacements = false")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
 

@@ -25,6 +25,14 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _seconds(text: str) -> float:
+    from ..settings import seconds
+
+    if reason := seconds(text):
+        raise argparse.ArgumentTypeError(f"{text!r}: {reason} of seconds")
+    return float(text)
+
+
 def _instance():
     import dagster as dg
 
@@ -50,6 +58,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("query", help="read-only SQL against the warehouse")
     s.add_argument("sql")
     s.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    s.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                   help="stop the query after this long (default: BALIZA_QUERY_TIMEOUT, or 300)")
     s = sub.add_parser("backup", help="copy the warehouse and write a lake manifest")
     s.add_argument("dest")
     return p
@@ -83,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "query":
             from . import query
-            return query.run(args.sql, settings, args.format, out)
+            return query.run(args.sql, settings, args.format, out, query.statement_timeout(args.timeout))
         if args.command == "backup":
             from pathlib import Path
 

@@ -6,21 +6,28 @@ of setting, S3 credentials only in a redacted secret. On that connection, DuckDB
 see only statements that read (SELECT, a WITH query, DESCRIBE, SHOW, SUMMARIZE, or EXPLAIN of one of
 them), because DuckDB still lets a statement write under the lake: COPY ... TO, EXPORT, ATTACH, SET,
 INSTALL, every write, and EXPLAIN ANALYZE (which runs the statement it explains) are refused.
+Before anything runs, the paths the query names are checked against the lake's root (``query_reach``):
+DuckDB's own check is not enough on S3, where httpfs resolves ``..`` and URL parameters after it.
+A statement that runs past the timeout is interrupted.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
+import threading
 
 import duckdb
 
 from ..lib import warehouse
-from ..settings import Settings
+from ..settings import Settings, seconds
+from . import query_reach
 
 READING = "baliza query only reads (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a SELECT)"
+_READS_ONLY = "baliza query reads only the warehouse and the lake"
 _ANALYZE = re.compile(r"\(?\s*analy[sz]e\b", re.IGNORECASE)
 
 
@@ -28,19 +35,36 @@ class QueryRefused(ValueError):
     pass
 
 
-def check_read_only(sql: str, con: duckdb.DuckDBPyConnection) -> None:
-    """Raise QueryRefused naming the first statement that is not a read, as ``con``'s parser reads it."""
+class QueryTimedOut(RuntimeError):
+    pass
+
+
+def check_read_only(sql: str, con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Raise QueryRefused naming the first statement that is not a read, as ``con``'s parser reads it.
+    Returns the SELECT statements the query runs (an EXPLAIN's own SELECT in its place)."""
     statements = _parse(con, sql, "cannot parse the query")
     if not statements:
         raise QueryRefused("no SQL statement given")
+    selects = []
     for statement in statements:
         text = statement.query.strip()
         if statement.type == duckdb.StatementType.SELECT:
+            selects.append(text)
             continue
         if statement.type == duckdb.StatementType.EXPLAIN:
-            _check_explained(con, text)
+            selects.append(_check_explained(con, text))
             continue
         raise QueryRefused(f"refused: {statement.type.name} statement ({text[:60]!r}); {READING}")
+    return selects
+
+
+def check_reach(selects: list[str], con: duckdb.DuckDBPyConnection, root: str) -> None:
+    """Raise QueryRefused when a statement names a file or URL outside the lake's ``root`` (or a table
+    function whose reach cannot be checked), before anything runs."""
+    for text in selects:
+        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [text]).fetchone()[0])
+        if why := query_reach.problem(tree, root):
+            raise QueryRefused(f"refused: {why}; {_READS_ONLY} ({root})")
 
 
 def _parse(con: duckdb.DuckDBPyConnection, sql: str, what: str) -> list:
@@ -50,8 +74,8 @@ def _parse(con: duckdb.DuckDBPyConnection, sql: str, what: str) -> list:
         raise QueryRefused(f"{what}: {_first_line(e)}") from None
 
 
-def _check_explained(con: duckdb.DuckDBPyConnection, text: str) -> None:
-    """EXPLAIN only of a single SELECT: EXPLAIN ANALYZE (or any option list) is refused, since
+def _check_explained(con: duckdb.DuckDBPyConnection, text: str) -> str:
+    """EXPLAIN only of a single SELECT (returned): EXPLAIN ANALYZE (or any option list) is refused, since
     ANALYZE executes the statement it explains."""
     raw = text.encode()
     tokens = duckdb.tokenize(text)
@@ -61,7 +85,7 @@ def _check_explained(con: duckdb.DuckDBPyConnection, text: str) -> None:
     except duckdb.Error:
         inner = None
     if inner and len(inner) == 1 and inner[0].type == duckdb.StatementType.SELECT:
-        return
+        return inner[0].query.strip()
     if _ANALYZE.match(rest):
         kind, why = "EXPLAIN ANALYZE", "it executes the statement it explains; "
     elif inner and len(inner) == 1:
@@ -75,18 +99,26 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def run(sql: str, settings: Settings, fmt: str = "table", out=None) -> int:
+def statement_timeout(flag: float | None, env=None) -> float | None:
+    """The statement timeout: ``--timeout`` if given, else None (the settings' BALIZA_QUERY_TIMEOUT), which
+    must then be a positive number of seconds: a typo does not silently become the default."""
+    raw = (os.environ if env is None else env).get("BALIZA_QUERY_TIMEOUT", "").strip()
+    if flag is None and raw and (reason := seconds(raw)):
+        raise ValueError(f"BALIZA_QUERY_TIMEOUT={raw!r}: {reason} of seconds")
+    return flag
+
+
+def run(sql: str, settings: Settings, fmt: str = "table", out=None, timeout: float | None = None) -> int:
+    """Print the query's result; ``timeout`` (seconds) defaults to the settings' (BALIZA_QUERY_TIMEOUT)."""
     out = out or sys.stdout
     lake = settings.lake()
+    timeout = settings.query_timeout if timeout is None else timeout
     with warehouse.connect(settings.duckdb_path, lake, settings.s3, read_only=True, sandboxed=True) as con:
-        check_read_only(sql, con)
+        check_reach(check_read_only(sql, con), con, warehouse.lake_root(lake))
         try:
-            result = con.execute(sql)
-            columns = [d[0] for d in result.description or []]
-            rows = result.fetchall()
+            columns, rows = _execute(con, sql, timeout)
         except duckdb.PermissionException as e:
-            raise QueryRefused(f"refused: {_first_line(e)}; baliza query reads only the warehouse and the lake "
-                               f"({warehouse.lake_root(lake)})") from None
+            raise QueryRefused(f"refused: {_first_line(e)}; {_READS_ONLY} ({warehouse.lake_root(lake)})") from None
     if fmt == "json":
         json.dump([dict(zip(columns, r)) for r in rows], out, default=str, ensure_ascii=False, indent=1)
         out.write("\n")
@@ -102,6 +134,35 @@ def run(sql: str, settings: Settings, fmt: str = "table", out=None) -> int:
             out.write(" | ".join(_cell(v).ljust(w) for v, w in zip(r, widths)) + "\n")
         out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
     return 0
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, timeout: float) -> tuple[list[str], list[tuple]]:
+    """Run ``sql`` and fetch its rows, interrupting it once ``timeout`` seconds have passed (again every
+    0.1 s until it stops, so an interrupt that lands before the statement started is not lost)."""
+    done, expired = threading.Event(), threading.Event()
+
+    def watch() -> None:
+        if done.wait(timeout):
+            return
+        expired.set()
+        while not done.is_set():
+            con.interrupt()
+            done.wait(0.1)
+
+    watcher = threading.Thread(target=watch, name="baliza-query-timeout", daemon=True)
+    watcher.start()
+    try:
+        result = con.execute(sql)
+        return [d[0] for d in result.description or []], result.fetchall()
+    except duckdb.InterruptException:
+        if not expired.is_set():
+            raise
+        raise QueryTimedOut(f"the query ran past the {timeout:g} s timeout and was stopped; give it more time "
+                            f"with --timeout SECONDS or BALIZA_QUERY_TIMEOUT (default "
+                            f"{Settings.query_timeout:g} s)") from None
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _cell(value) -> str:
