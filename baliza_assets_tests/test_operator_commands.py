@@ -9,19 +9,22 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
-from baliza_assets.ops import backup, doctor, payload, query, retry, verify
+from baliza_assets.lib.lake import S3Settings
+from baliza_assets.ops import backup, doctor, payload, query, restore, retry, verify
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import ApiFaults, Faults
 
-from .conftest import DAY
+from .conftest import DAY, NOW
 from .pipeline import materialize, resources
 from .pipeline import query as sql
 from .s3server import free_port
@@ -30,20 +33,21 @@ from .waiting import http_ok, wait
 pytestmark = pytest.mark.e2e
 
 CONTRATOS = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"])
+SUPPLIERS = dg.AssetSelection.assets(["marts", "supplier_profiles"])  # a mart built from cdc/contratos
 SECRET = "known-secret-value-9f3c"
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    """DAY's contratos archived and staged; yields (settings, root, world, instance, endpoints)."""
-    from .conftest import NOW
-
+    """DAY's contratos archived, staged and captured, and the suppliers mart built from them, in two runs;
+    yields (settings, root, world, instance, endpoints)."""
     root = tmp_path_factory.mktemp("ops")
     world = World(seed=7, volume="small", now=NOW)
     from baliza_sandbox.server import running
 
     with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         assert materialize(resources(ep, root), instance, DAY, selection=CONTRATOS).success
+        assert materialize(resources(ep, root), instance, selection=SUPPLIERS).success
         settings = Settings(consulta_url=ep.consulta, detail_url=ep.detail, duckdb_path=str(root / "baliza.duckdb"),
                             lake_location=str(root / "lake"))
         yield settings, root, world, instance, ep
@@ -110,19 +114,181 @@ def test_backup_copies_the_warehouse_and_lists_the_lake(archive, tmp_path):
         backup.backup(settings, tmp_path / "b1")
 
 
+def _tables(db) -> dict[str, tuple[int, str]]:
+    """Every table of a warehouse with its row count and a checksum of its rows (in any order)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = con.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 1, 2").fetchall()
+        return {f"{schema}.{table}": con.execute(
+            f'SELECT count(*), md5(coalesce(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR), \'\')) '
+            f'FROM "{schema}"."{table}" t').fetchone() for schema, table in names}
+    finally:
+        con.close()
+
+
+def _objects(lake) -> dict[str, str]:
+    return {key: hashlib.sha256(lake.store.get(key)).hexdigest() for key in lake.store.sizes("")}
+
+
+def _runs(instance: dg.DagsterInstance) -> dict[str, tuple]:
+    """Every run as the UI shows it (status, job, tags, created, started, ended) and its event log, verbatim."""
+    return {r.dagster_run.run_id: (r.dagster_run.status, r.dagster_run.job_name, dict(r.dagster_run.tags),
+                                   r.create_timestamp, r.start_time, r.end_time,
+                                   [dg.serialize_value(e) for e in instance.all_logs(r.dagster_run.run_id)])
+            for r in instance.get_run_records()}
+
+
+def _partitions(instance: dg.DagsterInstance) -> dict[str, tuple]:
+    """Per asset: its materialized partitions and the run of its latest materialization."""
+    return {key.to_user_string(): (instance.get_materialized_partitions(key),
+                                   instance.get_latest_materialization_event(key).run_id)
+            for key in instance.get_asset_keys()}
+
+
+def test_restore_puts_back_the_archive_history_marts_and_run_records(archive, tmp_path):
+    """Back up everything, restore with `baliza restore` into a new warehouse path, lake and instance: every
+    table, lake object and run comes back equal, and the restored warehouse reads the restored lake."""
+    settings, root, world, instance, _ = archive
+    tables, objects, runs, partitions = (_tables(settings.duckdb_path), _objects(settings.lake()), _runs(instance),
+                                         _partitions(instance))
+    contratos = len(world.published("contratos", DAY))
+    assert tables["staging.contratos"][0] == contratos and tables["cdc.contratos_history"][0] == contratos
+    assert tables["marts.supplier_profiles"][0] > 10
+    assert len(runs) == 2 and f"raw/contratos/date={DAY}/part-0.parquet" in objects
+    assert partitions["raw/contratos"][0] == {str(DAY)} and partitions["marts/supplier_profiles"][0] == set()
+    manifest = backup.backup(settings, tmp_path / "b", copy_lake=True, instance=instance)
+    assert manifest["dagster"]["runs"] == 2 and manifest["lake"]["objects"] == len(objects)
+    assert manifest["dagster"]["events"] == sum(len(r[-1]) for r in runs.values())
+
+    home, fresh = tmp_path / "home", tmp_path / "restored"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {**os.environ, "DAGSTER_HOME": str(home), "BALIZA_DUCKDB_PATH": str(fresh / "baliza.duckdb"),
+           "BALIZA_LAKE": str(fresh / "lake")}
+    command = [str(Path(sys.executable).with_name("baliza")), "restore", str(tmp_path / "b")]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    size = (fresh / "baliza.duckdb").stat().st_size
+    assert done.stdout.splitlines() == [
+        f"warehouse: {fresh / 'baliza.duckdb'}: {size:,} bytes, {len(tables)} tables",
+        f"lake: {fresh / 'lake'}: {len(objects)} objects ({manifest['lake']['bytes']:,} bytes) restored",
+        f"dagster: 2 runs and their {manifest['dagster']['events']} events restored into the instance",
+    ]
+    restored = replace(settings, duckdb_path=str(fresh / "baliza.duckdb"), lake_location=str(fresh / "lake"))
+    assert _tables(restored.duckdb_path) == tables
+    assert _objects(restored.lake()) == objects
+    # the warehouse's views over the lake read the restored one (query reaches no other folder)
+    count = "SELECT count(*) AS n FROM raw.api_requests"
+    assert _run(query.run, count, restored, "csv") == _run(query.run, count, settings, "csv")
+    with dg.DagsterInstance.from_config(str(home)) as again:
+        assert _runs(again) == runs
+        assert _partitions(again) == partitions
+        keys = [dg.AssetKey(["raw", "contratos"]), dg.AssetKey(["staging", "contratos"])]
+        assert verify.verify(again, DAY, DAY, keys=keys) == [] == verify.verify(instance, DAY, DAY, keys=keys)
+
+    # Again: refused, naming everything it would overwrite, and nothing changes.
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and done.stderr == (
+        f"baliza restore: restore refuses to overwrite what exists: the warehouse {fresh / 'baliza.duckdb'} "
+        f"(BALIZA_DUCKDB_PATH) exists, {size:,} bytes; the lake {fresh / 'lake'} (BALIZA_LAKE) holds "
+        f"{len(objects)} objects; the Dagster instance holds 2 runs. Restore into an empty warehouse path, lake "
+        "and instance, or pass --force to replace the warehouse file and the lake objects the backup holds, and "
+        "add the runs the instance lacks\n")
+    # --force replaces the warehouse and the lake's objects; a lake object not in the backup and the runs the
+    # instance has are kept: no run or event doubled.
+    later, day_key = DAY.replace(day=DAY.day + 1), f"raw/contratos/date={DAY}/part-0.parquet"
+    restored.lake().store.put(day_key.replace(str(DAY), str(later)), restored.lake().store.get(day_key))  # archived later
+    restored.lake().store.put(day_key, b"damaged")
+    con = duckdb.connect(restored.duckdb_path)
+    con.execute("DELETE FROM marts.supplier_profiles")
+    con.close()
+    with dg.DagsterInstance.from_config(str(home)) as again:
+        code, text = _run(restore.run, restored, tmp_path / "b", again, True)
+        assert code == 0 and text.splitlines()[1:] == [
+            f"lake: {fresh / 'lake'}: {len(objects)} objects ({manifest['lake']['bytes']:,} bytes) restored, "
+            f"{len(objects)} of them replacing the lake's; 1 objects not in the backup left as they were",
+            "dagster: 0 runs and their 0 events restored into the instance; 2 runs it already had kept as they were"]
+        assert _runs(again) == runs and _partitions(again) == partitions
+    assert _tables(restored.duckdb_path) == tables
+    after = _objects(restored.lake())
+    assert after.pop(day_key.replace(str(DAY), str(later))) == objects[day_key] and after == objects
+
+
+def test_restore_writes_the_lake_to_s3_and_the_warehouse_reads_it_there(archive, tmp_path, s3_server):
+    settings, _, _, _, _ = archive
+    backup.backup(settings, tmp_path / "b", copy_lake=True)
+    bucket = f"baliza-{uuid.uuid4().hex[:8]}"
+    s3_server.client().create_bucket(Bucket=bucket)
+    target = replace(settings, duckdb_path=str(tmp_path / "baliza.duckdb"), lake_location=f"s3://{bucket}/lake",
+                     s3=S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key,
+                                   s3_server.region))
+    code, text = _run(restore.run, target, tmp_path / "b", None, False)
+    assert code == 0 and f"lake: s3://{bucket}/lake: " in text, text
+    assert _objects(target.lake()) == _objects(settings.lake())
+    count = "SELECT count(*) AS n FROM raw.api_requests"
+    assert _run(query.run, count, target, "csv") == _run(query.run, count, settings, "csv")
+
+
+def test_a_backup_without_the_lake_restores_the_warehouse_and_says_what_the_lake_lacks(archive, tmp_path):
+    """The lake on durable storage stays where it is: the manifest tells whether it still holds what it listed."""
+    settings, root, _, _, _ = archive
+    manifest = backup.backup(settings, tmp_path / "b")
+    assert not (tmp_path / "b" / "lake").exists() and manifest["dagster"] is None
+    beside = replace(settings, duckdb_path=str(tmp_path / "w1" / "baliza.duckdb"))
+    code, text = _run(restore.run, beside, tmp_path / "b", None, False)
+    n = manifest["lake"]["objects"]
+    assert code == 0 and text.splitlines()[1:] == [
+        f"lake: not in this backup (made without --lake); {root / 'lake'} holds {n} of the {n} objects its manifest "
+        "lists", "dagster: no run records in this backup (made without --runs)"]
+    assert _tables(beside.duckdb_path) == _tables(settings.duckdb_path)
+    elsewhere = replace(beside, duckdb_path=str(tmp_path / "w2" / "baliza.duckdb"), lake_location=str(tmp_path / "l"))
+    code, text = _run(restore.run, elsewhere, tmp_path / "b", None, False)
+    first = sorted(f["key"] for f in manifest["lake"]["files"])[0]
+    assert code == 1 and text.splitlines()[1].startswith(
+        f"lake: not in this backup (made without --lake); {tmp_path / 'l'} holds 0 of the {n} objects its manifest "
+        f"lists, missing {first}, "), text
+
+
+def test_restore_refuses_a_damaged_or_foreign_backup_before_writing(archive, tmp_path):
+    settings, root, _, instance, _ = archive
+    backup.backup(settings, tmp_path / "b", copy_lake=True)
+    target = replace(settings, duckdb_path=str(tmp_path / "w" / "baliza.duckdb"), lake_location=str(tmp_path / "l"))
+    with pytest.raises(restore.RestoreError, match=f"{tmp_path / 'nothing'} is not a folder"):
+        restore.restore(target, tmp_path / "nothing")
+    with pytest.raises(restore.RestoreError, match="holds no manifest.json: not a backup made by `baliza backup`"):
+        restore.restore(target, root / "lake")
+    key = f"raw/contratos/date={DAY}/part-0.parquet"
+    (tmp_path / "b" / "lake" / key).write_bytes(b"not what was archived")
+    with pytest.raises(restore.RestoreError, match=f"the backup's copy of lake object {key} is damaged: its sha256 "
+                                                   "differs from the manifest's"):
+        restore.restore(target, tmp_path / "b")
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    manifest["lake"]["files"][0]["key"] = "../../outside.parquet"
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(restore.RestoreError, match="the manifest names the lake object '../../outside.parquet', "
+                                                   "which is not a path inside the backup"):
+        restore.restore(target, tmp_path / "b")
+    assert not (tmp_path / "w").exists() and not (tmp_path / "l").exists(), "nothing written"
+    # A backup with run records needs an instance to restore them into.
+    backup.backup(settings, tmp_path / "r", instance=instance)
+    with pytest.raises(restore.RestoreError, match="the backup holds 2 Dagster runs, but DAGSTER_HOME is not set"):
+        restore.restore(target, tmp_path / "r")
+    assert not (tmp_path / "w").exists()
+
+
 def test_doctor_reports_every_check_and_hides_secrets(archive, monkeypatch):
     settings, root, _, _, _ = archive
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     monkeypatch.setenv("DAGSTER_PG_PASSWORD", SECRET)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    code, text = _run(doctor.run, settings)
+    code, text = _run(doctor.run, settings, today=NOW.date())  # the sandbox's clock, never the wall clock's
     assert SECRET not in text and "AWS_SECRET_ACCESS_KEY = (set, hidden)" in text
     assert code == 0, text
     assert "ok    pncp: detail API" in text and "ok    lake:" in text and "raw tables: contratos" in text
     assert "ok    duckdb:" in text and "staging" in text and "all checks passed" in text
     monkeypatch.setenv("BALIZA_CONSULTA_SHARE", "zero")
     broken = replace(settings, consulta_url="http://127.0.0.1:9", detail_url="http://127.0.0.1:9")
-    code, text = _run(doctor.run, broken)
+    code, text = _run(doctor.run, broken, today=NOW.date())
     assert code == 1
     assert "FAIL  configuration: BALIZA_CONSULTA_SHARE='zero'" in text and "FAIL  pncp:" in text
     assert "ok    lake:" in text and "2 check(s) failed" in text
@@ -131,7 +297,6 @@ def test_doctor_reports_every_check_and_hides_secrets(archive, monkeypatch):
 def test_verify_and_retry_name_missing_failed_and_unreconciled_partitions(serve, tmp_path):
     """Three days: one complete, one whose reconciliation failed, one whose fetch failed. verify names
     them; retry-failed relaunches the two as one backfill through a real webserver's GraphQL API."""
-    from .conftest import NOW
 
     big = World(seed=7, volume=replace(World(seed=7, volume="small").volume, contratos=1200), now=NOW)  # 3 pages
     day2, day3 = DAY.replace(day=11), DAY.replace(day=12)

@@ -1,9 +1,12 @@
-"""`baliza backup DEST`: a consistent copy of the DuckDB file and a manifest of the lake.
+"""`baliza backup DEST [--lake] [--runs]`: a consistent copy of the DuckDB file and a manifest of the lake;
+with ``--lake`` a copy of the lake too, with ``--runs`` the Dagster instance's run records.
 
 The warehouse is copied while a read-only connection holds DuckDB's shared lock, so no run can
 write in the middle of the copy (a writer waits, see ``warehouse.connect``); the copy is then opened
-to prove it is whole. The lake is not copied (it is the archive, already on durable storage): its
-manifest lists every object with its size, so a restore or an audit can tell what existed.
+to prove it is whole. The manifest lists every lake object with its size, so a restore or an audit can
+tell what existed; the lake itself (the archive, on durable storage in production) is copied only when
+asked, under ``DEST/lake/`` with each object's sha256 in the manifest. The run records go to
+``DEST/dagster/`` (``run_records``). ``baliza restore`` (``restore``) puts a backup back.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from ..lib import warehouse
 from ..settings import Settings
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -28,7 +31,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def backup(settings: Settings, dest: Path) -> dict:
+LAKE = "lake"  # the lake's copy in a backup, and the run records'
+RUNS = "dagster"
+MANIFEST = "manifest.json"
+
+
+def backup(settings: Settings, dest: Path, copy_lake: bool = False, instance=None) -> dict:
+    """Back up into ``dest`` (a new or empty folder); ``copy_lake``: the lake too; ``instance``: the Dagster
+    instance whose run records to copy."""
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()):
         raise FileExistsError(f"{dest} is not empty; choose a new folder for each backup")
@@ -53,6 +63,9 @@ def backup(settings: Settings, dest: Path) -> dict:
         raise RuntimeError(f"the copy at {copy} holds {copied} tables, the warehouse {len(tables)}")
     lake = settings.lake()
     objects = lake.store.sizes("")
+    copied = _copy_lake(lake, objects, dest / LAKE) if copy_lake else {}
+    if copy_lake:
+        objects = {key: size for key, (_, size) in copied.items()}
     by_table: dict[str, dict[str, int]] = {}
     for key, size in objects.items():
         table = key.split("/date=")[0] if "/date=" in key else key.rsplit("/", 1)[0]
@@ -62,9 +75,31 @@ def backup(settings: Settings, dest: Path) -> dict:
     manifest = {
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "warehouse": {"source": str(source), "copy": copy.name, "bytes": copy.stat().st_size,
-                      "sha256": _sha256(copy), "tables": {t: n for t, n in tables}},
+                      "sha256": file_sha256(copy), "tables": {t: n for t, n in tables}},
         "lake": {"location": lake.location, "objects": len(objects), "bytes": sum(objects.values()),
-                 "by_table": by_table, "files": [{"key": k, "bytes": n} for k, n in objects.items()]},
+                 "copy": LAKE if copy_lake else None, "by_table": by_table,
+                 "files": [{"key": k, "bytes": n, **({"sha256": copied[k][0]} if copy_lake else {})}
+                           for k, n in objects.items()]},
+        "dagster": None,
     }
-    (dest / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    if instance is not None:
+        from . import run_records
+
+        manifest["dagster"] = {"copy": RUNS, **run_records.export(instance, dest / RUNS)}
+    (dest / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return manifest
+
+
+def _copy_lake(lake, objects: dict[str, int], folder: Path) -> dict[str, tuple[str, int]]:
+    """Copy every object to ``folder``, keyed as in the lake; the sha256 and size of each copied one (an object
+    removed since it was listed, such as a fetch's pending chunk, is left out)."""
+    copied = {}
+    for key in objects:
+        data = lake.store.get(key)
+        if data is None:
+            continue
+        path = folder / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        copied[key] = (hashlib.sha256(data).hexdigest(), len(data))
+    return copied

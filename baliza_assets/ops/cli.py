@@ -6,7 +6,9 @@
     baliza query "SELECT ..." [--format csv]      read-only SQL against the warehouse
     baliza retry-failed --from D --to D           relaunch failed partitions as one backfill
     baliza backfill-plan --from D --to D          requests per API and the expected duration of a backfill
-    baliza backup DEST                            a consistent copy of DuckDB and a manifest of the lake
+    baliza backup DEST [--lake] [--runs]          a consistent copy of DuckDB and a manifest of the lake
+                                                  (--lake: a copy of it, --runs: Dagster's run records)
+    baliza restore SRC [--force]                  a backup put back: warehouse, lake, run records
 
 Configuration comes from the same environment variables as the code location (README).
 """
@@ -62,6 +64,13 @@ def parser() -> argparse.ArgumentParser:
                    help="stop the query after this long (default: BALIZA_QUERY_TIMEOUT, or 300)")
     s = sub.add_parser("backup", help="copy the warehouse and write a lake manifest")
     s.add_argument("dest")
+    s.add_argument("--lake", action="store_true", help="copy the lake too")
+    s.add_argument("--runs", action="store_true", help="copy the Dagster instance's run records too")
+    s = sub.add_parser("restore", help="put a backup back")
+    s.add_argument("src")
+    s.add_argument("--force", action="store_true",
+                   help="replace an existing warehouse and the lake objects the backup holds; add the runs "
+                        "the instance lacks")
     return p
 
 
@@ -98,11 +107,27 @@ def main(argv: list[str] | None = None) -> int:
             from pathlib import Path
 
             from . import backup
-            manifest = backup.backup(settings, Path(args.dest))
+            if args.runs:
+                with _instance() as instance:
+                    manifest = backup.backup(settings, Path(args.dest), args.lake, instance)
+            else:
+                manifest = backup.backup(settings, Path(args.dest), args.lake)
             out.write(f"{args.dest}: warehouse copy {manifest['warehouse']['bytes']:,} bytes "
                       f"({len(manifest['warehouse']['tables'])} tables), lake manifest of "
-                      f"{manifest['lake']['objects']} objects ({manifest['lake']['bytes']:,} bytes)\n")
+                      f"{manifest['lake']['objects']} objects ({manifest['lake']['bytes']:,} bytes)"
+                      + (", copied" if args.lake else "")
+                      + (f"; {manifest['dagster']['runs']} runs" if manifest["dagster"] else "") + "\n")
             return 0
+        if args.command == "restore":
+            import os
+            from pathlib import Path
+
+            from . import restore
+            settings = Settings.from_env()  # never into a default path standing for a refused one
+            if not os.environ.get("DAGSTER_HOME"):
+                return restore.run(settings, Path(args.src), None, args.force, out)
+            with _instance() as instance:
+                return restore.run(settings, Path(args.src), instance, args.force, out)
     except Exception as e:  # an operator gets the reason in one line, not a traceback
         print(f"baliza {args.command}: {e}", file=sys.stderr)
         return 2
