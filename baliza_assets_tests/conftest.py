@@ -16,10 +16,14 @@ NOW = datetime(2025, 7, 12, 0, 0)
 
 
 def fast_config(endpoints, **overrides) -> ClientConfig:
-    """Client settings for a sandbox whose delays are scaled down ~100x."""
+    """Client settings for a sandbox whose delays are scaled down ~100x: waits between attempts are
+    short, but timeouts stay generous (a busy machine stalls a loopback answer for seconds) and the
+    circuit breaker never opens, so what a test sees does not depend on how fast the machine is. A
+    test about timeouts or the breaker sets its own."""
     base = dict(
-        consulta_url=endpoints.consulta, detail_url=endpoints.detail, connect_timeout=2.0, read_timeout=1.0,
+        consulta_url=endpoints.consulta, detail_url=endpoints.detail, connect_timeout=10.0, read_timeout=30.0,
         backoff_base=0.01, backoff_cap=0.05, rate_limit_base=0.02, rate_limit_cap=0.1, breaker_cooldown=60.0,
+        breaker_threshold=1_000_000,
     )
     base.update(overrides)
     return ClientConfig(**base)

@@ -4,6 +4,7 @@ from . import endpoints
 from .client import ClientConfig, ClientStats, PncpClient
 from .errors import (
     BadPayload,
+    BodyTooLarge,
     CircuitOpen,
     FetchFailed,
     InvalidValue,
@@ -11,11 +12,12 @@ from .errors import (
     RejectedRequest,
     RetriesExhausted,
     TransientError,
+    UnusableAnswer,
 )
 from .exchange import Exchange
 from .refs import CompraRef
 
 __all__ = [
     "endpoints", "ClientConfig", "ClientStats", "PncpClient", "Exchange", "CompraRef", "PncpError", "TransientError",
-    "BadPayload", "RejectedRequest", "RetriesExhausted", "CircuitOpen", "InvalidValue", "FetchFailed",
+    "BadPayload", "UnusableAnswer", "BodyTooLarge", "RejectedRequest", "RetriesExhausted", "CircuitOpen", "InvalidValue", "FetchFailed",
 ]

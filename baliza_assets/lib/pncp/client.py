@@ -3,9 +3,12 @@
 - one bounded, adaptive concurrency limiter per API (the consulta API tolerates ~6 requests
   in flight; the detail API is separate);
 - every listing walked to its last page, pages fetched concurrently once page 1 tells how many;
-- 204 means "no records"; anything that is not a well-formed answer (HTML with status 200,
-  plain text under a JSON content type, truncated JSON, an envelope whose counts do not add up)
-  is an error and is retried, never taken for "no records";
+- 204 means "no records"; anything that is not a well-formed answer is an error, never taken for
+  "no records": what the next attempt can fix (HTML with status 200, plain text under a JSON
+  content type, truncated JSON) is retried; what it cannot (an envelope whose counts do not add up,
+  a body over the size limit, invalid UTF-8) fails at once, after one request;
+- bodies read under a size limit counted in decompressed bytes, so neither an endless body nor a
+  gzip bomb can take more memory than the limit;
 - retries with exponential back-off and jitter on 5xx, timeouts and connection errors; an
   adaptive back-off on 429; one retry of a 422 on a window the client itself validated;
 - a circuit breaker per API that fails the work with a clear error when the API is down.
@@ -31,6 +34,7 @@ from urllib.parse import urlencode
 import httpx
 
 from . import endpoints as E
+from .body import ACCEPT_ENCODING, read_body
 from .errors import (
     BadPayload,
     CircuitOpen,
@@ -40,6 +44,7 @@ from .errors import (
     RejectedRequest,
     RetriesExhausted,
     TransientError,
+    UnusableAnswer,
 )
 from .exchange import Exchange, request_key
 from .refs import CompraRef, positive
@@ -173,7 +178,7 @@ class PncpClient:
         self._http = {
             api: httpx.AsyncClient(
                 transport=transport, timeout=timeout, follow_redirects=False,
-                headers={"User-Agent": c.user_agent, "Accept": "application/json"},
+                headers={"User-Agent": c.user_agent, "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
                 # as many connections as the limit may ever grow to
                 limits=httpx.Limits(max_connections=lim.ceiling + 4, max_keepalive_connections=lim.ceiling + 4),
             )
@@ -410,6 +415,10 @@ class PncpClient:
                 self.stats.retries += 1
                 await asyncio.sleep(wait)
                 continue
+            except UnusableAnswer:
+                self.stats.bad_payloads += 1
+                breaker.success()  # the API answered; asking again gets the same wrong answer
+                raise
             except RejectedRequest as e:
                 if e.status == 422 and unprocessable == 0 and ep.window:
                     unprocessable += 1  # PNCP sends spurious 422s on valid windows: retry once
@@ -438,22 +447,12 @@ class PncpClient:
             return ex
 
     async def _get(self, api: str, ep: E.Endpoint, url: str) -> tuple[httpx.Response, bytes]:
-        """One GET, its body read under ``max_body_bytes`` and the whole request under ``request_deadline``."""
+        """One GET, its body read under ``max_body_bytes`` (decompressed) and the whole request under ``request_deadline``."""
         limit = min(self.config.max_body_bytes, ep.max_bytes)
 
         async def read() -> tuple[httpx.Response, bytes]:
             async with self._http[api].stream("GET", url) as response:
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > limit:
-                    raise BadPayload(ep.name, url, f"a body of {int(declared):,} bytes (Content-Length) is over the "
-                                                   f"{limit:,}-byte limit", response.status_code)
-                chunks, size = [], 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > limit:
-                        raise BadPayload(ep.name, url, f"the body passed the {limit:,}-byte limit", response.status_code)
-                    chunks.append(chunk)
-                return response, b"".join(chunks)
+                return response, await read_body(response, limit, ep.name, url)
 
         try:
             return await asyncio.wait_for(read(), self.config.request_deadline)
@@ -476,7 +475,7 @@ class PncpClient:
         records = 0
         if status == 204:
             if body.strip():
-                raise BadPayload(ep.name, url, f"HTTP 204 with a body: {snippet!r}", status)
+                raise UnusableAnswer(ep.name, url, f"HTTP 204 with a body: {snippet!r}", status)
         elif status == 404 and ep.api == "detail" and ep.name != "modalidades":
             message = _message(body) if "json" in ctype else None
             if not message or not NOT_REGISTERED.search(message):
@@ -489,11 +488,11 @@ class PncpClient:
                 records = len(doc["data"])
             elif ep.paging == "until_short" or ep.name in ("resultados", "modalidades"):
                 if not isinstance(doc, list):
-                    raise BadPayload(ep.name, url, f"expected a JSON array, got {type(doc).__name__}", status)
+                    raise UnusableAnswer(ep.name, url, f"expected a JSON array, got {type(doc).__name__}", status)
                 records = len(doc)
             else:
                 if not isinstance(doc, dict):
-                    raise BadPayload(ep.name, url, f"expected a JSON object, got {type(doc).__name__}", status)
+                    raise UnusableAnswer(ep.name, url, f"expected a JSON object, got {type(doc).__name__}", status)
                 records = 1
         else:
             raise RejectedRequest(ep.name, url, f"unexpected HTTP {status}: {snippet!r}", status)
@@ -512,33 +511,40 @@ class PncpClient:
         if not body.strip():
             raise BadPayload(ep.name, url, "HTTP 200 with an empty body", 200)
         try:
-            return json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            if e.reason == "unexpected end of data":  # the last character is cut in two: the body was cut short
+                raise BadPayload(ep.name, url, f"HTTP 200 with a body cut short inside a UTF-8 character ({len(body)} bytes)", 200) from None
+            raise UnusableAnswer(ep.name, url, f"HTTP 200 with a body that is not valid UTF-8 ({e.reason} at byte {e.start:,}: "
+                                               f"{body[e.start:e.start + 8]!r}; {len(body)} bytes)", 200) from None
+        try:
+            return json.loads(text.removeprefix("\ufeff"))
+        except json.JSONDecodeError as e:
             raise BadPayload(ep.name, url, f"HTTP 200 with a body that is not valid JSON ({e}; {len(body)} bytes)", 200) from None
         except RecursionError:
-            raise BadPayload(ep.name, url, f"HTTP 200 with JSON nested too deeply to decode ({len(body)} bytes)", 200) from None
+            raise UnusableAnswer(ep.name, url, f"HTTP 200 with JSON nested too deeply to decode ({len(body)} bytes)", 200) from None
 
 
 def _check_envelope(ep: E.Endpoint, url: str, doc, page: int | None, max_pages: int = MAX_PAGES) -> dict:
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
-        raise BadPayload(ep.name, url, "HTTP 200 without the {data, totalRegistros, totalPaginas, ...} envelope", 200)
+        raise UnusableAnswer(ep.name, url, "HTTP 200 without the {data, totalRegistros, totalPaginas, ...} envelope", 200)
     counters = {}
     for k in ("totalRegistros", "totalPaginas", "numeroPagina"):
         v = doc.get(k)
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-            raise BadPayload(ep.name, url, f"envelope field {k}={v!r} is not a non-negative integer", 200)
+            raise UnusableAnswer(ep.name, url, f"envelope field {k}={v!r} is not a non-negative integer", 200)
         counters[k] = v
     total, pages, number, n = counters["totalRegistros"], counters["totalPaginas"], counters["numeroPagina"], len(doc["data"])
     if number != page:
-        raise BadPayload(ep.name, url, f"asked for page {page}, got numeroPagina={number}", 200)
+        raise UnusableAnswer(ep.name, url, f"asked for page {page}, got numeroPagina={number}", 200)
     if pages != math.ceil(total / ep.page_size):
-        raise BadPayload(ep.name, url, f"totalPaginas={pages} does not fit totalRegistros={total} at {ep.page_size} per page", 200)
+        raise UnusableAnswer(ep.name, url, f"totalPaginas={pages} does not fit totalRegistros={total} at {ep.page_size} per page", 200)
     if pages > max_pages:
-        raise BadPayload(ep.name, url, f"totalPaginas={pages} (totalRegistros={total}) is beyond the {max_pages:,} pages "
-                                       "a one-day listing can hold; not walking it", 200)
+        raise UnusableAnswer(ep.name, url, f"totalPaginas={pages} (totalRegistros={total}) is beyond the {max_pages:,} pages "
+                                           "a one-day listing can hold; not walking it", 200)
     expected = ep.page_size if page < pages else total - (pages - 1) * ep.page_size
     if page <= pages and n != expected:
-        raise BadPayload(ep.name, url, f"page {page}/{pages} holds {n} records, expected {expected} (a short or truncated page)", 200)
+        raise UnusableAnswer(ep.name, url, f"page {page}/{pages} holds {n} records, expected {expected} (a short or truncated page)", 200)
     return counters
 
 

@@ -20,7 +20,27 @@ class TransientError(PncpError):
 
 
 class BadPayload(TransientError):
-    """The response cannot be what it claims (not JSON, truncated, wrong envelope, wrong counts)."""
+    """The response is not the JSON it should be, in a way the next attempt can fix: the WAF's HTML
+    page with status 200, a body cut short (truncated JSON, a character or a gzip stream cut in two),
+    an empty body."""
+
+
+class UnusableAnswer(PncpError):
+    """The API answered, and the answer is wrong in a way asking again cannot fix: an envelope whose
+    counts do not add up, a body over the size limit, invalid UTF-8, JSON of the wrong shape or nested
+    too deeply. Failed at once, after one request."""
+
+    def __init__(self, endpoint: str, url: str, cause: str, status: int | None = None):
+        super().__init__(endpoint, url, f"{cause}; not retried, the same request gets the same answer")
+        self.status = status
+
+
+class BodyTooLarge(UnusableAnswer):
+    """The body passed the size limit (counted after decompression): reading stopped there."""
+
+    def __init__(self, endpoint: str, url: str, cause: str, status: int, limit: int, received: int):
+        super().__init__(endpoint, url, cause, status)
+        self.limit, self.received = limit, received
 
 
 class RejectedRequest(PncpError):
