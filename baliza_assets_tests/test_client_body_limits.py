@@ -12,9 +12,12 @@ import zlib
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 
+from baliza_assets.lib.pncp import BodyTooLarge
 from baliza_assets.lib.pncp import endpoints as E
+from baliza_assets.lib.pncp.body import read_body
 
 from .hostile_server import endless, gzip_bomb, hostile, replying
 
@@ -79,26 +82,32 @@ PAGE = json.dumps({"data": [{"numeroControlePNCP": f"r{i}", "objeto": "Aquisiç�
                    "empty": False}, ensure_ascii=False).encode()
 
 
+BIG_PAGE = json.dumps({"data": [{"numeroControlePNCP": f"r{i}", "objeto": f"Aquisição de café {i} " * 300} for i in range(500)],
+                       "totalRegistros": 500, "totalPaginas": 1, "numeroPagina": 1, "paginasRestantes": 0,
+                       "empty": False}, ensure_ascii=False).encode()  # ~9 MB: decompressed in many steps
+
+
 def _raw_deflate(data: bytes) -> bytes:
     c = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
     return c.compress(data) + c.flush()
 
 
-@pytest.mark.parametrize("encoding, body", [
-    ("gzip", gzip.compress(PAGE)),
-    ("deflate", zlib.compress(PAGE)),
-    ("deflate", _raw_deflate(PAGE)),  # what some servers send as "deflate"
-    ("gzip", gzip.compress(PAGE[:7000]) + gzip.compress(PAGE[7000:])),  # two gzip members
-    ("deflate, gzip", gzip.compress(zlib.compress(PAGE))),  # deflate first, then gzip
-    ("identity", PAGE),
-], ids=["gzip", "zlib_deflate", "raw_deflate", "two_gzip_members", "deflate_then_gzip", "identity"])
-async def test_compressed_bodies_are_archived_decompressed(encoding, body, client_for):
+@pytest.mark.parametrize("encoding, body, page", [
+    ("gzip", gzip.compress(PAGE), PAGE),
+    ("gzip", gzip.compress(BIG_PAGE), BIG_PAGE),
+    ("deflate", zlib.compress(BIG_PAGE), BIG_PAGE),
+    ("deflate", _raw_deflate(PAGE), PAGE),  # what some servers send as "deflate"
+    ("gzip", gzip.compress(PAGE[:7000]) + gzip.compress(PAGE[7000:]), PAGE),  # two gzip members
+    ("deflate, gzip", gzip.compress(zlib.compress(PAGE)), PAGE),  # deflate first, then gzip
+    ("identity", PAGE, PAGE),
+], ids=["gzip", "gzip_9_mb", "zlib_deflate_9_mb", "raw_deflate", "two_gzip_members", "deflate_then_gzip", "identity"])
+async def test_compressed_bodies_are_archived_decompressed(encoding, body, page, client_for):
     async with hostile(replying(body, encoding=encoding)) as server:
         async with client_for(server) as client:
             (ex,) = await client.collect(client.listings(E.CONTRATOS_PUBLICACAO, DAY, DAY))
-    assert ex.body == PAGE and ex.records == 500
+    assert ex.body == page and ex.records == 500
     assert [r["numeroControlePNCP"] for r in ex.data()] == [f"r{i}" for i in range(500)]
-    assert ex.data()[0]["objeto"] == "Aquisição de café"
+    assert ex.data()[0]["objeto"].startswith("Aquisição de café")
     assert len(server.requests) == 1
 
 
@@ -107,3 +116,38 @@ async def test_the_client_asks_only_for_the_encodings_it_decodes(client_for):
         async with client_for(server) as client:
             await client.collect(client.listings(E.CONTRATOS_PUBLICACAO, DAY, DAY))
     assert server.headers[0]["accept-encoding"] == "gzip, deflate"
+
+
+def streamed(body: bytes, encoding: str, sizes: tuple[int, ...] = (65_536,)) -> httpx.Response:
+    """A response whose body arrives in pieces of ``sizes`` bytes, in turn."""
+
+    async def pieces():
+        at, turn = 0, 0
+        while at < len(body):
+            size = sizes[turn % len(sizes)]
+            yield body[at:at + size]
+            at, turn = at + size, turn + 1
+
+    return httpx.Response(200, headers={"content-encoding": encoding}, content=pieces())
+
+
+@pytest.mark.parametrize("encoding, body, expected", [
+    ("deflate", zlib.compress(BIG_PAGE), BIG_PAGE),
+    ("deflate", _raw_deflate(PAGE), PAGE),
+    ("gzip", gzip.compress(PAGE) + gzip.compress(PAGE), PAGE + PAGE),
+], ids=["zlib_deflate", "raw_deflate", "two_gzip_members"])
+async def test_decoding_does_not_depend_on_how_the_network_splits_the_body(encoding, body, expected):
+    """However the bytes arrive (one at a time, or in uneven pieces), the body decoded is the same."""
+    for sizes in ((1,), (2, 1, 7), (65_536,)):
+        got = await read_body(streamed(body, encoding, sizes), 32_000_000, "contratos_publicacao", "http://pncp/x")
+        assert got == expected, (encoding, sizes)
+
+
+async def test_a_body_that_fits_once_decompressed_is_read_to_the_end_and_one_that_does_not_is_cut():
+    body = gzip.compress(BIG_PAGE)
+    limit = len(BIG_PAGE)
+    assert await read_body(streamed(body, "gzip"), limit, "contratos_publicacao", "http://pncp/x") == BIG_PAGE
+    with pytest.raises(BodyTooLarge) as info:
+        await read_body(streamed(body, "gzip"), limit - 1, "contratos_publicacao", "http://pncp/x")
+    assert info.value.limit == limit - 1 and info.value.received == limit
+    assert f"the body passed the {limit - 1:,}-byte limit: {limit:,} bytes received" in str(info.value)

@@ -29,29 +29,37 @@ class _Inflater:
 
     def __init__(self, coding: str):
         self.coding = coding
-        self._d = self._new()
-        self._started = False  # a "deflate" body may be raw deflate instead of zlib: told by its first bytes
+        self._d = None  # made by the first bytes
+        self._head = b""
 
-    def _new(self, raw: bool = False):
-        if raw:
-            return zlib.decompressobj(-zlib.MAX_WBITS)
-        return zlib.decompressobj(zlib.MAX_WBITS | 16 if self.coding == "gzip" else zlib.MAX_WBITS)
+    def _start(self, data: bytes) -> bytes:
+        """The bytes to decompress once the stream's kind is known (until then, none): "deflate" is
+        zlib-wrapped or, from some servers, raw deflate, which its first two bytes tell."""
+        if self.coding == "gzip":
+            self._d = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            return data
+        self._head += data
+        if len(self._head) < 2:
+            return b""
+        first, second = self._head[0], self._head[1]
+        wrapped = first & 0x0F == zlib.DEFLATED and (first << 8 | second) % 31 == 0
+        self._d = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        data, self._head = self._head, b""
+        return data
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._d is None and data:
+            data = self._start(data)
         more = bool(data)
         while more:
             if self._d.eof:
                 if self.coding != "gzip":
                     return  # bytes after the end of a deflate stream: ignored, as every decoder does
-                self._d = self._new()  # a gzip body may hold several members
+                self._d = zlib.decompressobj(zlib.MAX_WBITS | 16)  # a gzip body may hold several members
             try:
                 out = self._d.decompress(data, STEP)
             except zlib.error as e:
-                if self.coding == "deflate" and not self._started:
-                    self._d, self._started = self._new(raw=True), True
-                    continue
                 raise _Corrupt(f"a {self.coding} body that cannot be decompressed ({e})") from None
-            self._started = True
             data = self._d.unused_data if self._d.eof else self._d.unconsumed_tail
             if out:
                 yield out
@@ -59,7 +67,8 @@ class _Inflater:
 
     @property
     def complete(self) -> bool:
-        return self._d.eof or not self._started
+        """Every stream begun has ended (a body that never began, like a 204's, is complete too)."""
+        return self._d.eof if self._d is not None else not self._head
 
 
 def _through(layer: _Inflater, pieces: Iterable[bytes]) -> Iterator[bytes]:
