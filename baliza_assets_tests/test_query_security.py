@@ -187,6 +187,10 @@ def test_legitimate_queries_read_the_warehouse_and_the_lake(case):
     assert "column_name" in _query("SUMMARIZE SELECT * FROM staging.contratos", settings)
     assert "physical_plan" in _query("EXPLAIN SELECT count(*) FROM raw.api_requests", settings)
     assert _query("WITH t AS (SELECT 1 AS x) SELECT x FROM t", settings).splitlines() == ["x", "1"]
+    # A URL or a path that is only compared or shown opens nothing: a buyer filters by a PNCP link.
+    links = _query("SELECT count(*) AS n FROM staging.contratos WHERE 'https://pncp.gov.br/app/contratos' "
+                   "LIKE 'https://pncp.gov.br/%' AND '/etc/passwd' <> '../x'", settings)
+    assert links.splitlines() == ["n", str(contratos)]
     done = _cli(case, "SELECT count(*) AS n FROM raw.api_requests")
     assert done.returncode == 0 and done.stdout.splitlines() == ["n", str(archived.height)], done.stderr
 

@@ -2,7 +2,9 @@
 
 Checked on DuckDB's own parse of the query (``json_serialize_sql``), before anything runs, so strings
 arrive decoded (``E'\\x2e'`` is a dot) and quoted identifiers (``FROM "s3://..."``) are seen as the table
-names they are. Every string in the tree that looks like a path or URL must lie under the lake's root:
+names they are. Every string DuckDB may open (an argument of a table function, a table name) that looks
+like a path or URL must lie under the lake's root; a string compared or printed (``link_pncp LIKE
+'https://pncp.gov.br/%'``) opens nothing and is left alone:
 
 - on S3, ``s3://<bucket>/<prefix>/...`` exactly: httpfs resolves ``..`` after DuckDB checked the path,
   and a URL parameter (``?s3_endpoint=...``) sends the signed request wherever it names;
@@ -49,19 +51,25 @@ def problem(tree: dict, root: str) -> str | None:
     return _walk(tree.get("statements", []), root)
 
 
-def _walk(node, root: str) -> str | None:
+def _walk(node, root: str, opened: bool = False) -> str | None:
+    """``opened``: the strings below are what DuckDB opens (a table function's arguments)."""
     if isinstance(node, dict):
         if node.get("type") == "TABLE_FUNCTION" and isinstance(node.get("function"), dict):
             if why := _table_function(node["function"]):
                 return why
+            opened = str(node["function"].get("function_name", "")).lower() in READERS
+        if node.get("type") == "BASE_TABLE":  # FROM "s3://..." or FROM 'file.parquet': a replacement scan
+            for name in ("catalog_name", "schema_name", "table_name"):
+                if isinstance(node.get(name), str) and looks_like_path(node[name]):
+                    return outside(node[name], root)
         for value in node.values():
-            if why := _walk(value, root):
+            if why := _walk(value, root, opened):
                 return why
     elif isinstance(node, list):
         for value in node:
-            if why := _walk(value, root):
+            if why := _walk(value, root, opened):
                 return why
-    elif isinstance(node, str) and looks_like_path(node):
+    elif opened and isinstance(node, str) and looks_like_path(node):
         return outside(node, root)
     return None
 
