@@ -7,6 +7,7 @@ import dagster as dg
 from .defs import cdc, details, marts, raw, staging
 from .defs.automation import automation_sensor
 from .defs.reaper import in_process_executor
+from .defs.recovery import recovery_sensor
 from .defs.schedules import daily_schedules
 from .defs.wiring import resources_for
 from .settings import Settings
@@ -51,7 +52,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=ASSETS,
         asset_checks=CHECKS,
         schedules=daily_schedules(settings.harvest_cron, settings.automation_runs),
-        sensors=[automation_sensor(settings.automation_runs)],
+        sensors=[automation_sensor(settings.automation_runs), recovery_sensor(settings)],
         resources=resources_for(settings),
     )
 

@@ -87,7 +87,7 @@ def test_schedules_and_sensors_run_from_the_start_only_in_production():
 
     def expected(status):
         return {name: ("0 6 * * *", "America/Sao_Paulo", status)
-                for name in ("daily_harvest", "daily_updates", "daily_sweep")} | {"automation": status}
+                for name in ("daily_harvest", "daily_updates", "daily_sweep")} | {"automation": status, "recovery": status}
 
     assert _statuses(defs) == expected("STOPPED"), "local development fetches nothing until asked"
     assert _statuses(build_definitions(Settings.from_env({"BALIZA_ENV": "production"}))) == expected("RUNNING")

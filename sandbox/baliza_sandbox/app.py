@@ -142,6 +142,7 @@ class Sandbox:
         self.withheld: set[str] = set()  # URLs answered with an empty body forever (tests)
         self.dropped: set[str] = set()  # URLs answered 204 No Content: a page that silently vanished (tests)
         self.details_unregistered = False  # every compra's itens/arquivos answer "Contratação não cadastrada." (tests)
+        self.outage = False  # both APIs down: every request answered with the load balancer's HTML 503
         self._recent: dict[str, deque] = {"consulta": deque(), "detail": deque()}
         self._rng = random.Random(self.faults.seed)
         self.requested: Counter = Counter()  # every path?query asked for, routed or not (tests)
@@ -186,6 +187,7 @@ class Sandbox:
         routes.append(Route("/_sandbox/state", self._state, methods=["GET"]))
         routes.append(Route("/_sandbox/clock", self._clock, methods=["POST"]))
         routes.append(Route("/_sandbox/warm", self._warm, methods=["POST"]))
+        routes.append(Route("/_sandbox/outage", self._outage, methods=["POST"]))
         return routes
 
     def _wrap(self, api: str, fn):
@@ -210,6 +212,9 @@ class Sandbox:
         cfg: F.ApiFaults = getattr(self.faults, api)
         self.stats.by_endpoint[fn.__name__] += 1
         url = request.url.path + ("?" + request.url.query if request.url.query else "")
+        if self.outage:
+            await asyncio.sleep(cfg.fast_error_seconds)
+            return self._record(api, Response(F.HTML_503, 503, media_type="text/html"), 0.0)
         if self._limited(api, cfg):
             await asyncio.sleep(cfg.fast_error_seconds)
             return self._record(api, Response(F.HTML_429, 429, media_type="text/html"), 0.0)
@@ -442,6 +447,15 @@ class Sandbox:
         for entity in ("contratacoes", "contratos", "atas"):
             self.world.updated(entity, day)
         return self._json(200, {"warmed": day.isoformat()})
+
+    async def _outage(self, request: Request) -> Response:
+        """``?down=true`` takes both APIs down (every request answers the HTML 503, as PNCP's load balancer
+        did through its multi-day outages), ``?down=false`` brings them back."""
+        value = request.query_params.get("down", "").lower()
+        if value not in ("true", "false"):
+            return self._json(400, {"error": f"down must be true or false, got {value!r}"})
+        self.outage = value == "true"
+        return self._json(200, {"down": self.outage})
 
     async def _clock(self, request: Request) -> Response:
         q = request.query_params
