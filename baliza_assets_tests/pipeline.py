@@ -25,7 +25,7 @@ def resources(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -
         aws_region=s3.region if s3 else None,
     )
     client = PncpResource(consulta_url=endpoints.consulta, detail_url=endpoints.detail,
-                          **{"time_scale": 0.01, "read_timeout": 100.0, **pncp})
+                          **{"time_scale": 0.01, "read_timeout": 3000.0, **pncp})  # 30 s: a busy machine is slow, never wrong
     return build_resources(client, lake_res, str(root / "baliza.duckdb"))
 
 
