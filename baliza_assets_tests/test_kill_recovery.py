@@ -1,8 +1,11 @@
-"""A run killed with -9 mid-fetch on the local instance (deploy/local/dagster.yaml) does not block its pool.
+"""A run killed with -9 mid-fetch on the local instance (deploy/local/dagster.yaml) does not block its pool,
+and the next run fetches only what the killed one did not archive.
 
 The run is launched as from the UI of `dagster dev`: GraphQL, queued, launched by the daemon through the
 code server. Its worker is killed once pages are archived as pending; `baliza doctor` names the slot the
 dead run holds, the daemon's run monitoring frees it, and the next run resumes from the pending pages.
+A day's run killed early in its details resumes from the details archived as pending and from the
+listings it had promoted, and ends with the archive a clean run makes.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +31,7 @@ from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import ApiFaults, Faults
 from baliza_sandbox.server import running
 
+from .archived import DAY_TABLES, MODALIDADES, archived_requests, asked_since, pages, pending_counts
 from .conftest import DAY, NOW
 from .s3server import free_port
 from .waiting import http_ok, wait
@@ -57,8 +62,8 @@ def big_world() -> World:
     return World(seed=7, volume=replace(World(seed=7, volume="small").volume, contratos=10000), now=NOW)
 
 
-# Pages 1-19 answer at once (the harvest archives them as pending once 8 MB are buffered); from page 20 on
-# PNCP hangs, so the fetch is mid-way for as long as the test needs.
+# Pages 1-19 answer at once (the harvest archives them as pending once 8 MB are buffered, or 2 s after the
+# first arrived); from page 20 on PNCP hangs, so the fetch is mid-way for as long as the test needs.
 STUCK = Faults(consulta=ApiFaults(rates={"hang": 1.0}, repeats=None, deep_page=20, hang_seconds=900.0))
 
 
@@ -206,10 +211,10 @@ def test_a_run_killed_mid_fetch_frees_its_pool_slot_and_the_next_run_resumes(tmp
     assert lake.exists("raw/contratos", DAY) and not lake.store.list("_pending/")
 
 
-def materialize_cli(env: dict, cwd: Path, log: Path) -> subprocess.Popen:
+def materialize_cli(env: dict, cwd: Path, log: Path, select: str = "raw/contratos") -> subprocess.Popen:
     """`dagster asset materialize`, as the quick start runs it, in a process group of its own."""
     return subprocess.Popen([str(BIN / "dagster"), "asset", "materialize", "-m", "baliza_assets.definitions",
-                             "--select", "raw/contratos", "--partition", str(DAY)], env=env, cwd=cwd,
+                             "--select", select, "--partition", str(DAY)], env=env, cwd=cwd,
                             stdout=subprocess.DEVNULL, stderr=open(log, "wb"), start_new_session=True)
 
 
@@ -246,3 +251,75 @@ def test_doctor_names_a_killed_cli_run_that_still_holds_its_slot_and_how_to_free
         assert again.wait(timeout=300) == 0, (tmp_path / "again.log").read_text()[-3000:]
         assert f"resuming, {pending} pages already archived" in (tmp_path / "again.log").read_text()
     assert lake.exists("raw/contratos", DAY) and not lake.store.list("_pending/")
+
+
+# A quarter of the detail requests hang until the run is killed (never the modalidades table, which the
+# listings need): the details cannot end, and whatever answered is archived as pending within 2 s.
+HANGING_DETAILS = Faults(detail=ApiFaults(rates={"hang": 0.25}, repeats=None, hang_seconds=900.0))
+
+
+def bare_home(root: Path) -> Path:
+    """A Dagster instance with no pool limits: the slot a killed `dagster asset materialize` holds (it stays
+    "started") holds nothing back, and the next run starts at once."""
+    home = root / "home"
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return home
+
+
+def cli_run(env: dict, root: Path, name: str) -> subprocess.Popen:
+    return materialize_cli(env, root, root / f"{name}.log", select=",".join(DAY_TABLES))
+
+
+def finished(proc: subprocess.Popen, log: Path) -> None:
+    assert proc.wait(timeout=600) == 0, log.read_text()[-3000:]
+
+
+@pytest.mark.slow
+def test_a_day_killed_early_in_its_details_resumes_from_all_it_archived(tmp_path):
+    """A day's listings and details in one run, killed with -9 as soon as the first details are archived as
+    pending. The next run asks PNCP only for the pages archived nowhere (the listings, promoted before the
+    kill, included), and ends with the archive of a clean run, page by page."""
+    assert HANGING_DETAILS.detail.pick(HANGING_DETAILS.seed, MODALIDADES, 1) is None
+    sandbox = Sandbox(World(seed=7, volume="small", now=NOW), Faults())
+    clean_root, root = tmp_path / "clean", tmp_path / "run"
+    with running(sandbox) as ep:
+        before = Counter(sandbox.requested)
+        finished(cli_run(environment(bare_home(clean_root), clean_root, ep), clean_root, "clean"), clean_root / "clean.log")
+        clean_asks = asked_since(sandbox.requested, before)
+
+        home = bare_home(root)
+        env, lake = environment(home, root, ep), Lake(str(root / "lake"))
+        sandbox.faults = HANGING_DETAILS
+        proc = cli_run(env, root, "killed")
+        wait("the first details archived as pending", lambda: proc.poll() is None and any(
+            lake.scan_pending(t, DAY) is not None for t in DAY_TABLES[1:]), 300, every=0.1)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        archived, pending = archived_requests(lake, DAY), pending_counts(lake, DAY)
+        listing_pages = len(lake.read("raw/contratacoes", DAY))
+        assert not any(lake.exists(t, DAY) for t in DAY_TABLES[1:])
+
+        sandbox.faults = Faults()
+        before = Counter(sandbox.requested)
+        finished(cli_run(env, root, "again"), root / "again.log")
+        asks = asked_since(sandbox.requested, before)
+
+    missing = set(clean_asks) - archived
+    assert len(missing) > sum(pending.values()) > 0, "killed early: most details still to fetch, some archived"
+    # every page archived, promoted or pending, is taken as it is; only the modalidades table the listings'
+    # plan reads is asked for again
+    assert asks == Counter(missing | {MODALIDADES})
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        killed, again = sorted(instance.get_runs(), key=lambda r: instance.get_run_record_by_id(r.run_id).create_timestamp)
+        assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.STARTED  # nothing saw it die
+        meta = {"/".join(k): m for k, m in materializations(instance, again.run_id).items()}
+    assert (meta["raw/contratacoes"]["requests_resumed"].value, meta["raw/contratacoes"]["requests_fetched"].value) == (
+        listing_pages, 0)
+    for table in DAY_TABLES[1:]:
+        assert meta[table]["requests_resumed"].value == pending[table], table
+    assert "resuming, " in (root / "again.log").read_text()
+    clean = Lake(str(clean_root / "lake"))
+    for table in DAY_TABLES:
+        assert pages(lake, table, DAY) == pages(clean, table, DAY), f"{table} differs from a clean run's"
+    assert not lake.store.list("_pending/")

@@ -4,7 +4,7 @@ Layout: ``<root>/<table>/date=YYYY-MM-DD/part-0.parquet``. A partition is writte
 atomically (a local rename, a single S3 PUT), so readers never see half a partition.
 ``<root>/_pending/<table>/date=YYYY-MM-DD/chunk-NNNNN.parquet`` holds work in progress of an
 interrupted fetch: never read as a partition, read back to resume, removed once the partition
-is complete.
+is complete. A partition an unfinished run promoted can be taken back into it (``reopen``).
 """
 
 from __future__ import annotations
@@ -267,8 +267,24 @@ class Lake:
     def _pending_prefix(self, table: str, day: date) -> str:
         return f"{PENDING}/{_check_table(table)}/date={day.isoformat()}/"
 
+    def _chunk_key(self, table: str, day: date) -> str:
+        return self._pending_prefix(table, day) + f"chunk-{uuid.uuid4().hex}.parquet"
+
     def write_pending(self, table: str, day: date, frame: pl.DataFrame) -> None:
-        self.store.put(self._pending_prefix(table, day) + f"chunk-{uuid.uuid4().hex}.parquet", self._to_parquet(frame))
+        self.store.put(self._chunk_key(table, day), self._to_parquet(frame))
+
+    def reopen(self, table: str, day: date) -> int:
+        """Take the day's partition back as pending rows (those not pending already): a fetch then resumes
+        from them as from its own pending rows, and promoting the day keeps them. The partition stays as it
+        is until then; taken back twice, nothing is pending twice. Returns the rows taken back."""
+        rows = self.scan(table, [day])
+        pending = self.scan_pending(table, day)
+        if pending is not None:
+            rows = rows.join(pending.select("request_id"), on="request_id", how="anti")
+        count = rows.select(pl.len()).collect().item()
+        if count:
+            self.store.put_file(self._chunk_key(table, day), lambda path: rows.sink_parquet(path, **self._parquet_options()))
+        return count
 
     def scan_pending(self, table: str, day: date) -> pl.LazyFrame | None:
         """Rows an interrupted fetch of this day archived so far (None when there are none)."""
@@ -288,10 +304,13 @@ class Lake:
     def clear_pending(self, table: str, day: date) -> None:
         self.store.delete(self.store.list(self._pending_prefix(table, day)))
 
+    def _parquet_options(self) -> dict:
+        return dict(compression="zstd", compression_level=self.compression_level, statistics=True,
+                    row_group_size=ROW_GROUP_ROWS)
+
     def _to_parquet(self, frame: pl.DataFrame) -> bytes:
         buf = io.BytesIO()
-        frame.write_parquet(buf, compression="zstd", compression_level=self.compression_level, statistics=True,
-                            row_group_size=ROW_GROUP_ROWS)
+        frame.write_parquet(buf, **self._parquet_options())
         return buf.getvalue()
 
 

@@ -18,26 +18,10 @@ from ...lib.pncp import endpoints as E
 from ...lib.pncp.errors import FetchFailed
 from ..metadata import markdown
 from ..partitions import window_days
-
-RESUME_MAX_AGE = timedelta(hours=24)
+from .resume import archived
 
 # (client, day) -> (walks, exchanges already made that belong in the archive)
 Planner = Callable[[PncpClient, date], Awaitable[tuple[list, list[Exchange]]]]
-
-
-def _known(lake: Lake, table: str, day: date, log) -> dict[str, Exchange]:
-    pending = lake.scan_pending(table, day)
-    if pending is None:
-        return {}
-    frame = pending.collect()
-    oldest = frame["collected_at"].min()
-    if oldest is not None and oldest < datetime.now(timezone.utc) - RESUME_MAX_AGE:
-        log.info(f"{table} {day}: discarding {len(frame)} pending pages older than {RESUME_MAX_AGE}")
-        lake.clear_pending(table, day)
-        return {}
-    log.info(f"{table} {day}: resuming, {len(frame)} pages already archived by an interrupted attempt")
-    return archive.exchanges(frame.unique("request_id", keep="last"))
-
 
 BACKFILL_TAG = "dagster/backfill"
 
@@ -50,8 +34,9 @@ def purpose_of(context: dg.AssetExecutionContext, daily_work: str) -> str:
 def fetch_days(context: dg.AssetExecutionContext, client: PncpClient, lake: Lake, plan: Planner,
                purpose: str) -> dg.MaterializeResult:
     """Archive every day of the run's partition window into the asset's own table. The asset owns its
-    lake writes: pages go to the day's pending rows as they arrive (what a re-execution resumes from),
-    and once every day is fetched each day's pending rows become its partition (``Lake.promote``).
+    lake writes: pages go to the day's pending rows as they arrive, and once every day is fetched each
+    day's pending rows become its partition (``Lake.promote``). A re-run resumes from what is archived
+    (``resume.archived``): pages already pending or promoted by a run that did not finish are not fetched again.
     ``purpose`` names what the requests are for in the metadata (publication, update_feed, ...)."""
     table = "/".join(context.asset_key.path)
     meta = _fetch(context, client, lake, plan, purpose, [table], lambda endpoint: table)
@@ -88,7 +73,7 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
                     elapsed = time.monotonic() - started
                     eta = (f", ETA {timedelta(seconds=round(elapsed / done * (len(days) - done)))}" if done else "")
                     context.log.info(f"{name}: {done}/{len(days)} days done{eta}")
-                known = {k: ex for table in tables for k, ex in _known(lake, table, day, context.log).items()}
+                known = {k: ex for table in tables for k, ex in archived(context, lake, table, day).items()}
                 walks, extra = await plan(client, day)
 
                 def report(done: int, expected: int, day=day) -> None:
