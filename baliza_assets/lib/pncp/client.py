@@ -89,6 +89,8 @@ class ClientConfig:
 
         Opening a connection is not part of the simulated latency: on a busy machine a loopback
         connect can take longer than a scaled timeout, so it keeps at least ``MIN_CONNECT_TIMEOUT``.
+        A whole request is given at least the read timeout: a deadline scaled below it would cut
+        answers the read timeout allows.
         """
         scaled = ClientConfig(**{
             **self.__dict__,
@@ -97,6 +99,7 @@ class ClientConfig:
                 "rate_limit_cap", "breaker_cooldown", "request_deadline")},
         })
         scaled.connect_timeout = max(scaled.connect_timeout, min(self.connect_timeout, MIN_CONNECT_TIMEOUT))
+        scaled.request_deadline = max(scaled.request_deadline, scaled.read_timeout)
         return scaled
 
 
@@ -472,7 +475,7 @@ class PncpClient:
         if status in (400, 422):
             raise RejectedRequest(ep.name, url, f"HTTP {status}: {_message(body) or snippet!r}", status)
         counters: dict = {}
-        records = 0
+        records, doc = 0, None
         if status == 204:
             if body.strip():
                 raise UnusableAnswer(ep.name, url, f"HTTP 204 with a body: {snippet!r}", status)
@@ -501,7 +504,7 @@ class PncpClient:
             endpoint=ep.name, api=ep.api, path=job.walk.path, params=job.params, url=url, status=status,
             headers=headers, body=body, sha256=hashlib.sha256(body).hexdigest(), started_at=started_at,
             elapsed_s=elapsed, attempts=attempts, page=job.page, records=records, meta=dict(job.walk.meta),
-            total_pages=counters.get("totalPaginas"), total_records=counters.get("totalRegistros"),
+            total_pages=counters.get("totalPaginas"), total_records=counters.get("totalRegistros"), doc=doc,
         )
 
     @staticmethod
