@@ -17,7 +17,9 @@ import pytest
 from dagster._core.events import DagsterEvent, DagsterEventType
 from dagster._core.test_utils import create_run_for_test
 
+from baliza_assets.defs.reaper import PROCESS_TAG
 from baliza_assets.lib import warehouse
+from baliza_assets.lib.processes import identity
 from baliza_assets.ops import doctor
 from baliza_assets.settings import Settings, SettingsError
 from baliza_sandbox import Sandbox, World
@@ -233,7 +235,9 @@ def test_doctor_leaves_nothing_in_the_lake(env, tmp_path):
 
 
 def _started(instance: dg.DagsterInstance, pid: int) -> str:
-    run = create_run_for_test(instance, job_name="__ASSET_JOB", status=dg.DagsterRunStatus.STARTING)
+    """A run recorded as started by ``pid``, with the process identity the code location's executor records."""
+    tags = {PROCESS_TAG: identity(pid)} if identity(pid) else {}
+    run = create_run_for_test(instance, job_name="__ASSET_JOB", status=dg.DagsterRunStatus.STARTING, tags=tags)
     instance.report_dagster_event(DagsterEvent(DagsterEventType.RUN_START.value, "__ASSET_JOB", pid=pid), run.run_id)
     return run.run_id
 

@@ -19,6 +19,8 @@ import dagster as dg
 import pytest
 
 from baliza_assets.defs import reaper
+from baliza_assets.defs.reaper import PROCESS_TAG
+from baliza_assets.lib.processes import identity
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import ApiFaults, Faults
 from baliza_sandbox.server import running
@@ -38,9 +40,11 @@ def local_instance(tmp_path: Path) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))
 
 
-def started(instance: dg.DagsterInstance, pid: int, at: float | None = None) -> str:
-    """A run recorded as STARTED by process ``pid`` at ``at`` (now by default)."""
-    run = instance.create_run_for_job(job_def=pooled, status=dg.DagsterRunStatus.NOT_STARTED)
+def started(instance: dg.DagsterInstance, pid: int, at: float | None = None, tag: str | None = None) -> str:
+    """A run recorded as STARTED by process ``pid`` at ``at`` (now by default); ``tag``: the process identity its
+    executor recorded (as the code location's executor does when a run starts)."""
+    run = instance.create_run_for_job(job_def=pooled, status=dg.DagsterRunStatus.NOT_STARTED,
+                                      tags={PROCESS_TAG: tag} if tag else None)
     instance.report_dagster_event(dg.DagsterEvent(dg.DagsterEventType.RUN_START.value, run.job_name, pid=pid),
                                   run.run_id, timestamp=at)
     return run.run_id
@@ -83,9 +87,15 @@ def test_the_next_run_fails_the_runs_whose_process_is_gone_and_frees_their_slots
         try:
             # The pid of a run that started an hour ago now belongs to a process started since: reused.
             reused = started(instance, newer.pid, at=time.time() - HOUR)
-            gone, live = started(instance, dead_pid()), started(instance, os.getpid())
+            # Tagged with another start than the process now holding the pid: reused, whatever the clock says.
+            retagged = started(instance, newer.pid, tag=f"{newer.pid}:1")
+            gone = started(instance, dead_pid())
+            # Recorded ten hours before this process began by the wall clock (a clock that jumped, a faked
+            # date): the identity its executor recorded says it is this very process, alive.
+            live = started(instance, os.getpid(), at=time.time() - 10 * HOUR, tag=identity(os.getpid()))
             assert claim(instance, "duckdb_writer", gone, "stage")
             assert claim(instance, "pncp_detail", reused, "fetch")
+            assert claim(instance, "marts", retagged, "build")
             assert claim(instance, "pncp_consulta", live, "list")
             assert not claim(instance, "pncp_consulta", gone, "queued")  # queued behind the live run's slot
 
@@ -104,7 +114,9 @@ def test_the_next_run_fails_the_runs_whose_process_is_gone_and_frees_their_slots
 
         assert instance.get_run_by_id(gone).status == dg.DagsterRunStatus.FAILURE
         assert instance.get_run_by_id(reused).status == dg.DagsterRunStatus.FAILURE
+        assert instance.get_run_by_id(retagged).status == dg.DagsterRunStatus.FAILURE
         assert instance.get_run_by_id(live).status == dg.DagsterRunStatus.STARTED
+        assert instance.get_run_by_id(result.run_id).tags[PROCESS_TAG] == identity(os.getpid())
         assert holders(instance, "duckdb_writer") == holders(instance, "pncp_detail") == set()
         assert holders(instance, "pncp_consulta") == {live}
         assert {p.run_id for p in instance.event_log_storage.get_concurrency_info("pncp_consulta").pending_steps} \
@@ -125,6 +137,8 @@ def test_the_next_run_fails_the_runs_whose_process_is_gone_and_frees_their_slots
             f"for a pool, pncp_consulta (queued), but its process (pid {gone_pid}) is gone: marked it failed and "
             "freed them.",
             f"Run {reused}, recorded as STARTED, holds 1 pool slot(s), pncp_detail (fetch), but its process "
+            f"(pid {newer.pid}) is gone: marked it failed and freed them.",
+            f"Run {retagged}, recorded as STARTED, holds 1 pool slot(s), marts (build), but its process "
             f"(pid {newer.pid}) is gone: marked it failed and freed them."])
 
 

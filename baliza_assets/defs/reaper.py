@@ -11,11 +11,14 @@ any slot (and named by `baliza doctor` until then).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import dagster as dg
 
-from ..lib.processes import process_alive
+from ..lib.processes import identity, process_alive
+
+PROCESS_TAG = "baliza/process"  # the run process's identity (pid and start since boot), set as it starts
 
 
 @dataclass
@@ -71,7 +74,7 @@ def gone_pid(instance: dg.DagsterInstance, record) -> int | None:
     starts = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.RUN_START, limit=1).records
     event = starts[0].event_log_entry.dagster_event if starts else None
     pid = event.pid if event else None
-    if pid is None or process_alive(pid, record.start_time):
+    if pid is None or process_alive(pid, record.start_time, record.dagster_run.tags.get(PROCESS_TAG)):
         return None
     return pid
 
@@ -115,6 +118,9 @@ class _Reaping(dg.Executor):
         return self._inner.step_dependency_config
 
     def execute(self, plan_context, execution_plan):
+        me = identity(os.getpid())
+        if me:  # how a later run tells this process from another that reused its pid, whatever the clock says
+            plan_context.instance.add_run_tags(plan_context.run_id, {PROCESS_TAG: me})
         for line in reap(plan_context.instance, plan_context.run_id):
             plan_context.log.warning(line)
         yield from self._inner.execute(plan_context, execution_plan)
