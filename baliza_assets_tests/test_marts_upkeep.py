@@ -119,12 +119,25 @@ def _rows(con, mart: str) -> list[tuple]:
     return sorted(con.execute(f"SELECT * FROM marts.{mart}").fetchall(), key=repr)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_incremental_marts_equal_their_definition_and_a_full_rebuild(seed):
+def _ducklake(folder) -> duckdb.DuckDBPyConnection:
+    """A DuckLake warehouse (SQLite catalog, local data files), attached and USE'd as the code location does."""
+    import duckdb_extensions
+
     con = duckdb.connect()
+    con.execute(f"SET extension_directory = '{folder}/ext'")
+    for extension in ("ducklake", "sqlite"):
+        duckdb_extensions.import_extension(extension, con=con)
+    con.execute(f"ATTACH 'ducklake:sqlite:{folder}/catalog.sqlite' AS baliza (DATA_PATH '{folder}/data/')")
+    con.execute("USE baliza")
+    return con
+
+
+@pytest.mark.parametrize("seed,storage,days", [(1, "duckdb", 10), (2, "duckdb", 10), (3, "ducklake", 4)])
+def test_incremental_marts_equal_their_definition_and_a_full_rebuild(seed, storage, days, tmp_path):
+    con = duckdb.connect() if storage == "duckdb" else _ducklake(tmp_path)
     world = World(con, seed)
     modes = {m: [] for m in ORDER}
-    for n in range(10):
+    for n in range(days):
         day = date(2025, 7, 1) + timedelta(days=n)
         for entity, upserts, deletes in world.day(day):
             world.cdc.capture(entity, upserts, deletes, day)
@@ -137,7 +150,7 @@ def test_incremental_marts_equal_their_definition_and_a_full_rebuild(seed):
     for mart in ORDER:
         # built whole once (item_price_references again if it ran before price_evidence was first built)
         assert modes[mart][0] == "full" and modes[mart].count("full") <= (2 if mart == "item_price_references" else 1)
-        assert modes[mart].count("incremental") >= 8, (mart, modes[mart])
+        assert modes[mart].count("incremental") >= days - 2, (mart, modes[mart])
     kept = {m: _rows(con, m) for m in ORDER}
     assert all(kept[m] for m in ORDER), "every mart has rows"
     for mart in ORDER:

@@ -52,7 +52,8 @@ class Upkeep:
 
 def upkeep(con: duckdb.DuckDBPyConnection, mart: str, full_rebuild: bool = False) -> Upkeep:
     """Apply to ``mart`` every capture it has not applied (or, with ``full_rebuild`` or no recorded state,
-    build it whole), in one transaction. The mart's inputs must exist (empty on a fresh warehouse)."""
+    build it whole), in one transaction: its own, or the caller's if one is open. The mart's inputs must
+    exist (empty on a fresh warehouse)."""
     if mart not in MODULES:
         raise ValueError(f"{mart!r} is not a mart kept here; expected one of {', '.join(MARTS)}")
     module, started = MODULES[mart], time.monotonic()
@@ -60,8 +61,11 @@ def upkeep(con: duckdb.DuckDBPyConnection, mart: str, full_rebuild: bool = False
     con.execute("CREATE SCHEMA IF NOT EXISTS marts")
     state.ensure(con)
     for name in (*READS.get(mart, ()), mart):  # an empty mart has its definition's columns
-        con.execute(f"CREATE TABLE IF NOT EXISTS marts.{name} AS {queries.REFERENCES[name]} LIMIT 0")
-    con.execute("BEGIN TRANSACTION")
+        if not state.exists(con, "marts", name):
+            con.execute(f"CREATE TABLE marts.{name} AS {queries.REFERENCES[name]} LIMIT 0")
+            if name == "price_evidence":
+                price_evidence.lay_out(con)
+    own = _begin(con)
     try:
         pending = state.pending(con, mart, module.ENTITIES)
         whole = full_rebuild or not state.is_built(con, mart)
@@ -79,12 +83,25 @@ def upkeep(con: duckdb.DuckDBPyConnection, mart: str, full_rebuild: bool = False
         if whole:
             state.mark_built(con, mart)
         rows = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
-        con.execute("COMMIT")
+        if own:
+            con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        if own:
+            con.execute("ROLLBACK")
         raise
     mode = "full" if whole else "incremental" if details is not None else "unchanged"
     return Upkeep(mart, mode, pending.count, rows, time.monotonic() - started, details or {})
+
+
+def _begin(con: duckdb.DuckDBPyConnection) -> bool:
+    """Begin the run's transaction; False when the caller's transaction is already open (it commits)."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException as e:
+        if "within a transaction" not in str(e):
+            raise
+        return False
+    return True
 
 
 def _write_rows(con: duckdb.DuckDBPyConnection, mart: str, whole: bool) -> None:

@@ -42,6 +42,14 @@ def _figures(kind: str, source: str) -> str:
             f"NULL::VARCHAR AS orgao_cnpj, NULL::DATE AS data_resultado, NULL::VARCHAR AS item_descricao FROM {source}")
 
 
+def lay_out(con: duckdb.DuckDBPyConnection) -> None:
+    """On DuckLake, the table's files are written sorted by the research order, as each insert and each
+    compaction writes them; a DuckDB file keeps rows as inserted (each insert is sorted)."""
+    kind = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    if kind and kind[0] == "ducklake":
+        con.execute(f"ALTER TABLE marts.price_evidence SET SORTED BY ({ORDER})")
+
+
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS {ESTIMATED} AS {queries.estimated_prices()} LIMIT 0")
     con.execute(f"CREATE TABLE IF NOT EXISTS {COMPRAS} (numero_controle_pncp_compra VARCHAR, since VARCHAR)")
