@@ -63,8 +63,6 @@ def upkeep(con: duckdb.DuckDBPyConnection, mart: str, full_rebuild: bool = False
     for name in (*READS.get(mart, ()), mart):  # an empty mart has its definition's columns
         if not state.exists(con, "marts", name):
             con.execute(f"CREATE TABLE marts.{name} AS {queries.REFERENCES[name]} LIMIT 0")
-            if name == "price_evidence":
-                price_evidence.lay_out(con)
     own = _begin(con)
     try:
         pending = state.pending(con, mart, module.ENTITIES)

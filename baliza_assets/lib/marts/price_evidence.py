@@ -60,6 +60,7 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
 def build(con: duckdb.DuckDBPyConnection, run: str) -> dict:
     """Every row again, from every current record. item_price_references is then built whole too."""
     ensure(con)
+    lay_out(con)
     for table in ("marts.price_evidence", ESTIMATED, COMPRAS, LOG):
         con.execute(f"DELETE FROM {table}")
     con.execute(f"INSERT INTO marts.price_evidence BY NAME {queries.price_evidence()} ORDER BY {ORDER}")
