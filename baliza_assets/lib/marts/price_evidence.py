@@ -93,7 +93,9 @@ def move(con: duckdb.DuckDBPyConnection, snapshots: dict[str, list[str]], run: s
     scope = f"{{compra}} IN (SELECT compra FROM _pe_compras) AND snapshot >= '{since.replace(chr(39), chr(39) * 2)}'"
     con.execute(f"CREATE OR REPLACE TEMP TABLE _pe_new AS {queries.price_evidence(scope)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _pe_estimated AS {queries.estimated_prices(scope)}")
-    con.execute("CREATE OR REPLACE TEMP TABLE _pe_old AS SELECT * FROM marts.price_evidence "
+    # the rows replaced: only the columns the log needs are read
+    old = ", ".join(("valor_unitario_homologado", *(c for c in _FIGURES if c != "preco")))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _pe_old AS SELECT {old} FROM marts.price_evidence "
                 "WHERE numero_controle_pncp_compra IN (SELECT compra FROM _pe_compras)")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _pe_old_estimated AS SELECT * FROM {ESTIMATED} "
                 "WHERE numero_controle_pncp_compra IN (SELECT compra FROM _pe_compras)")
