@@ -53,6 +53,9 @@ done
 
 export PNCP_CONSULTA_URL="http://127.0.0.1:$PORT/api/consulta" PNCP_DETAIL_URL="http://127.0.0.1:$PORT/api/pncp"
 export PNCP_TIME_SCALE=0.02
+# The sandbox answers 50x faster than PNCP, and the client scales its waits to match; a busy machine does not,
+# so the read timeout stays 30 s in real time (1500 s scaled) rather than 1.2 s.
+export PNCP_READ_TIMEOUT="${PNCP_READ_TIMEOUT:-1500}"
 if [ "$MODE" = dev ]; then
   # BALIZA_ENV is left at local: the schedules and sensors start stopped, nothing runs until asked.
   echo "dagster dev on http://127.0.0.1:3000 (Ctrl-C stops it and the sandbox); sandbox clock $NOW," \
