@@ -10,7 +10,7 @@ import sys
 from datetime import date
 
 from .lib import warehouse
-from .lib.capture import TARGETS
+from .lib.cdc.targets import TARGETS
 from .lib.staging import ENTITIES
 from .settings import Settings
 
@@ -48,14 +48,20 @@ def lines(con, day: date | None) -> list[str]:
     else:
         out.append(f"  {'raw.api_requests':<{W}} not built")
 
-    out.append(f"staging: rows of {scope} per table (one per record), and the records refused")
+    out.append(f"staging: rows of {scope} per table (one per record and source that showed it), and the records "
+               "refused")
     for table in (*STAGING, "rejects"):
-        if _exists(con, "staging", table):
-            n = con.execute(f"SELECT count(*) FROM staging.{table} {where}", params).fetchone()[0]
-            out.append(f"  {table:<{W}} {n:>6} rows" + (" (records refused by validation)" if table == "rejects"
-                                                        else ""))
-        else:
+        if not _exists(con, "staging", table):
             out.append(f"  {table:<{W}} not built")
+        elif table == "rejects":
+            n = con.execute(f"SELECT count(*) FROM staging.{table} {where}", params).fetchone()[0]
+            out.append(f"  {table:<{W}} {n:>6} rows (records refused by validation)")
+        else:
+            by_source = con.execute(f"SELECT source, count(*) FROM staging.{table} {where} GROUP BY 1 ORDER BY 1",
+                                    params).fetchall()
+            n = sum(k for _, k in by_source)
+            out.append(f"  {table:<{W}} {n:>6} rows" + (": " + ", ".join(f"{s} {k}" for s, k in by_source)
+                                                        if by_source else ""))
 
     out.append(f"marts: rows of {day} where the mart has a day column, else the whole table (all days)" if day
                else "marts: rows of the whole table (all days)")

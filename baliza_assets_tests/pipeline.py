@@ -13,6 +13,7 @@ from baliza_assets.definitions import ASSETS, CHECKS
 from baliza_assets.defs.resources import LakeResource, PncpResource
 from baliza_assets.defs.wiring import build_resources
 from baliza_assets.lib import warehouse
+from baliza_assets.lib.staging.sources import SOURCES
 from baliza_sandbox import World
 
 
@@ -62,11 +63,14 @@ KEY_SQL = {
 
 
 def staged(db: Path | str, day: date) -> dict[str, Counter]:
-    """Natural keys per staging table for a day, counted (a count above 1 is a duplicate)."""
+    """Natural keys per staging table for a day as its primary source showed them (the publication
+    listing, the day's details; the update feed for atas), counted (a count above 1 is a duplicate)."""
     out = {}
     with warehouse.connect(str(db), read_only=True) as con:
         for table, key in KEY_SQL.items():
-            rows = con.execute(f"SELECT {key} FROM staging.{table} WHERE partition_date = ?", [day]).fetchall()
+            primary = SOURCES[table][0]
+            rows = con.execute(f"SELECT {key} FROM staging.{table} WHERE partition_date = ? AND source = ? "
+                               "AND endpoint = ?", [day, primary.name, primary.endpoint]).fetchall()
             out[table] = Counter(r[0] if len(r) == 1 else tuple(r) for r in rows)
     return out
 

@@ -143,3 +143,28 @@ def test_every_asset_is_documented_and_layered():
         assert key.split("/")[0] in ("raw", "staging", "marts", "cdc"), key
         assert node["group"] == key.split("/")[0], f"{key} is in group {node['group']}: a group is its keys' layer"
         assert node["freshness"], f"{key} has no freshness policy"
+
+
+# What each asset reads, as the code reads it: the graph the UI draws is the path the data takes.
+INPUTS = {
+    "staging/contratacoes": ["raw/atualizacoes", "raw/contratacoes", "raw/sweeps"],
+    "staging/contratos": ["raw/atualizacoes", "raw/contratos", "raw/sweeps"],
+    "staging/atas": ["raw/atas", "raw/sweeps"],
+    "staging/itens": ["raw/itens", "raw/itens_updated"],
+    "staging/arquivos": ["raw/arquivos", "raw/arquivos_updated"],
+    "staging/resultados": ["raw/resultados", "raw/resultados_updated"],
+    **{f"cdc/{e}": [f"staging/{e}"] for e in ("contratacoes", "contratos", "atas", "itens", "arquivos", "resultados")},
+    "marts/daily_spend": ["cdc/contratacoes"],
+    "marts/price_evidence": ["cdc/contratacoes", "cdc/itens", "cdc/resultados"],
+    "marts/item_price_references": ["cdc/contratacoes", "cdc/itens", "marts/price_evidence"],
+    "marts/supplier_profiles": ["cdc/contratos"],
+    "marts/buyer_profiles": ["cdc/contratacoes", "cdc/contratos"],
+}
+
+
+def test_each_asset_declares_exactly_the_inputs_it_reads():
+    """Staging reads the raw tables of every source of its entity, CDC reads staging and nothing else
+    from raw, and the marts read CDC's current state."""
+    deps = {key: node["deps"] for key, node in graph().items()}
+    assert {key: deps[key] for key in INPUTS} == INPUTS
+    assert all(d.startswith("cdc/") or d.startswith("marts/") for k in deps if k.startswith("marts/") for d in deps[k])

@@ -46,7 +46,9 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
         assert key in raw, f"raw/contratacoes metadata lacks {key}"
     assert raw["records"].value == counts["contratacoes"]  # the modalidades table archived beside it is not counted
     assert 0 < raw["compressed_bytes"].value < raw["payload_bytes"].value
-    assert meta["staging/itens"]["dagster/row_count"].value == counts["itens"]
+    by_source = meta["staging/itens"]["rows_by_source"].value
+    assert by_source["details"] == counts["itens"], "every item of the day's compras, once"
+    assert meta["staging/itens"]["dagster/row_count"].value == sum(by_source.values())
     assert meta["staging/itens"]["rejected_rows"].value == 0
 
     # raw.api_requests holds every request (once, however many attempts a slow machine made it take), and a

@@ -44,9 +44,11 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
         ("arquivos", "atas", "contratacoes", "contratos", "itens", "resultados"), 1), "one change set of inserts; the re-run changed nothing"
     raw = ("raw/arquivos", "raw/arquivos_updated", "raw/atas", "raw/atualizacoes", "raw/contratacoes", "raw/contratos",
            "raw/itens", "raw/itens_updated", "raw/resultados", "raw/resultados_updated", "raw/sweeps")
-    # each archived table, and beside it the payload fingerprints its asset recorded
+    # each archived table, and beside it what its asset kept of each page's decode on arrival: the payload
+    # fingerprints and the identifiers that call for details
     assert sorted(k for k in keys if not k.startswith("archive/cdc/")) == sorted(
-        f"archive/{t}/date={DAY}/part-0.parquet" for t in raw + tuple(f"meta/schema_versions/{t}" for t in raw))
+        f"archive/{t}/date={DAY}/part-0.parquet"
+        for t in raw + tuple(f"meta/{kept}/{t}" for t in raw for kept in ("schema_versions", "listed")))
     assert not (tmp_path / "lake").exists(), "nothing may go to local disk when the lake is on S3"
     assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
 

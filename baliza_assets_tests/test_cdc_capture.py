@@ -125,6 +125,19 @@ def test_history_is_scd2_and_ends_deleted_records_with_a_tombstone(captured_twic
     assert current == len(second["contratos"])
 
 
+def test_every_cdc_time_is_brasilia_time(captured_twice):
+    """A capture runs seconds after its pages were collected: its snapshot's time and id, and the time its
+    changes were seen, are one clock (Brasília, as PNCP stamps), not three hours apart."""
+    _, _, db, _, _, _ = captured_twice
+    rows = query(db, """SELECT s.snapshot, s.cdc_at, max(c.cdc_at) FROM cdc.snapshots s
+                        JOIN cdc.contratos_changes c USING (snapshot) WHERE s.entity = 'contratos' GROUP BY ALL""")
+    assert len(rows) == 2
+    for snapshot, captured, seen in rows:
+        assert timedelta(0) <= captured - seen < timedelta(hours=1), (snapshot, captured, seen)
+        named = datetime.strptime(snapshot[:15], "%Y%m%d-%H%M%S")
+        assert abs(named - captured) < timedelta(minutes=10), (snapshot, captured)
+
+
 def test_the_lake_change_sets_rebuild_the_current_state(captured_twice):
     _, (first, second), _, root, _, _ = captured_twice
     lake = Lake(str(root / "lake"))
@@ -214,7 +227,7 @@ def test_a_sweep_listing_that_does_not_reconcile_records_nothing(serve, tmp_path
     volume = dataclasses.replace(CHANGING, contratos=1200)
     world = World(seed=7, volume=volume, now=NOW)
     contratos = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"])
-    sweep = dg.AssetSelection.assets(["raw", "sweeps"], ["cdc", "contratos"])
+    sweep = dg.AssetSelection.assets(["raw", "sweeps"], ["staging", "contratos"], ["cdc", "contratos"])
     later = DAY + timedelta(days=25)
     compact = DAY.strftime("%Y%m%d")
     sandbox = Sandbox(world, Faults())
@@ -231,4 +244,6 @@ def test_a_sweep_listing_that_does_not_reconcile_records_nothing(serve, tmp_path
     changed = {k for k, op, _ in world.changes("contratos", NOW, world.now)
                if k in {r["numeroControlePNCP"] for r in world.published("contratos", DAY, as_of=NOW)}}
     assert len(changed) > 100, "the sweep would have seen many changes"
+    swept = query(db, "SELECT count(*) FROM staging.contratos WHERE partition_date = ? AND source = 'sweep'", [later])
+    assert swept[0][0] > 0, "the sweep's pages are staged: the capture is what leaves them out"
     assert query(db, "SELECT count(*) FROM cdc.contratos_changes WHERE source = 'sweep'") == [(0,)]

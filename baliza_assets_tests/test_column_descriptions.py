@@ -11,10 +11,12 @@ from baliza_assets.definitions import defs
 from baliza_assets.defs.marts import assets as marts_assets
 from baliza_assets.defs.marts import sql
 from baliza_assets.defs.staging import assets as staging_assets
-from baliza_assets.lib.capture import ensure_tables
-from baliza_assets.lib.staging import ENTITIES, build
+from baliza_assets.lib.cdc.tables import ensure_tables
+from baliza_assets.lib.staging import ENTITIES
 from baliza_assets.lib.staging.build import empty_table
 from baliza_assets.lib.staging.columns import descriptions
+from baliza_assets.lib.staging.sources import SOURCES
+from baliza_assets.lib.staging.stage import stage
 
 from .test_staging_build import _contratacao, _row
 
@@ -60,8 +62,8 @@ def test_every_staging_column_has_a_description(name):
     docs = descriptions(entity.columns)
     assert set(entity.output_columns) <= set(docs), set(entity.output_columns) - set(docs)
     assert all(c.description.strip() for c in entity.columns)
-    schema = _described(staging_assets.column_schema(entity))
-    assert list(schema) == entity.output_columns
+    schema = _described(staging_assets.column_schema(name))
+    assert list(schema) == [*entity.output_columns, "source", "endpoint"]
     assert {c for c, d in schema.items() if not (d and d.strip())} == set()
 
 
@@ -86,7 +88,7 @@ def test_asset_definitions_carry_the_column_schema():
     assert set(by_group["staging"]) == set(ENTITIES)
     assert set(by_group["marts"]) == set(sql.MARTS)
     for name, schema in by_group["staging"].items():
-        assert list(schema) == ENTITIES[name].output_columns
+        assert list(schema) == [*ENTITIES[name].output_columns, "source", "endpoint"]
         assert all(d and d.strip() for d in schema.values()), name
     for name, schema in by_group["marts"].items():
         assert schema == sql.COLUMNS[name], name  # same columns, same descriptions
@@ -104,9 +106,8 @@ def test_the_static_staging_types_are_those_a_materialization_records(tmp_path):
     """The definition's types are the types of the Parquet a staging day is written to."""
     archived = pl.DataFrame([_row("contratacoes_publicacao",
                                   {"data": [_contratacao("00394452000103-1-000001/2025", "2025-07-10T09:00:00")]})])
-    good, bad = build(ENTITIES["contratacoes"], archived)
-    assert len(good) == 1 and bad.is_empty()
-    good.write_parquet(tmp_path / "day.parquet")
+    staged = stage("contratacoes", SOURCES["contratacoes"][0], archived.lazy())
+    assert len(staged.rows) == 1 and staged.rejects.is_empty()
+    staged.rows.write_parquet(tmp_path / "day.parquet")
     written = dict(pl.read_parquet_schema(tmp_path / "day.parquet"))
-    entity = ENTITIES["contratacoes"]
-    assert staging_assets.column_schema(entity, written) == staging_assets.column_schema(entity)
+    assert staging_assets.column_schema("contratacoes", written) == staging_assets.column_schema("contratacoes")

@@ -148,7 +148,8 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
                 for runs in scheduled.values():
                     _finished(instance, runs[0].run_id, procs)
                 assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
-                             "partition_date = ?", [yesterday])[0][0] == len(world.published("contratos", yesterday))
+                             "partition_date = ? AND source = 'publication'", [yesterday])[0][0] == len(
+                    world.published("contratos", yesterday))
 
                 # 2. The update feed cost what it changed: itens again for exactly the earlier compras it
                 # reports, each with its own detail request, and their versions captured.
@@ -180,7 +181,8 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
                 assert status in ("COMPLETED", "COMPLETED_SUCCESS"), status
                 for day in (first, last):
                     assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
-                                 "partition_date = ?", [day])[0][0] == len(world.published("contratos", day))
+                                 "partition_date = ? AND source = 'publication'", [day])[0][0] == len(
+                        world.published("contratos", day))
 
                 # 4. Staging partitions the backfill materialized without CDC are captured by the automation
                 # sensor, in runs of their own that succeed.

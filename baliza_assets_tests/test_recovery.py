@@ -187,7 +187,7 @@ def test_the_sensor_waits_for_pncp_then_asks_for_what_the_day_lacks_backing_off_
         assert sandbox.stats.total() - served == 2, "the probe: the modalidades table and one listing page"
 
         # That run materialized the harvest and the update feed, and failed on the sweep: the second attempt
-        # asks for the sweep and its captures only, and waits twice as long (120-150 s).
+        # asks for the sweep, its staging and its captures only, and waits twice as long (120-150 s).
         _materialized(instance, day, HARVEST_AND_UPDATES)
         ended = _failed(instance, day, **{"baliza/trigger": "recovery"})
         waiting = ticks(ended + 100)
@@ -195,7 +195,8 @@ def test_the_sensor_waits_for_pncp_then_asks_for_what_the_day_lacks_backing_off_
         (again,) = ticks(ended + 160).run_requests
         assert again.run_key == f"recovery:{day}:1" and again.tags["baliza/works"] == "sweep"
         assert sorted(k.to_user_string() for k in again.asset_selection) == [
-            "cdc/atas", "cdc/contratacoes", "cdc/contratos", "raw/sweeps"]
+            "cdc/atas", "cdc/contratacoes", "cdc/contratos", "raw/sweeps", "staging/atas", "staging/contratacoes",
+            "staging/contratos"]
 
         # Never two runs of one partition: with one in progress (an automation capture), the day waits for it.
         create_run_for_test(instance, tags={"dagster/partition": day.isoformat()}, status=dg.DagsterRunStatus.STARTED)
@@ -350,8 +351,8 @@ def test_a_day_missed_in_an_outage_fills_by_itself_once_pncp_answers(tmp_path, s
                 db = tmp_path / "baliza.duckdb"
                 for entity in ("contratacoes", "contratos"):
                     published = {r["numeroControlePNCP"] for r in world.published(entity, day)}
-                    assert query(db, f"SELECT count(*) FROM staging.{entity} WHERE partition_date = ?", [day])[0][0] \
-                        == len(published)
+                    assert query(db, f"SELECT count(*) FROM staging.{entity} WHERE partition_date = ? "
+                                     "AND source = 'publication'", [day])[0][0] == len(published)
                     current = {k for (k,) in query(db, f"SELECT numero_controle_pncp FROM cdc.{entity}_current", [])}
                     assert published and published <= current, f"{entity} of {day} not captured"
 

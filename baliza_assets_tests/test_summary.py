@@ -9,6 +9,7 @@ import pytest
 
 from baliza_assets import summary
 from baliza_assets.defs.raw.updates import SweepConfig
+from baliza_assets.lib.staging.sources import SOURCES
 from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
@@ -45,11 +46,17 @@ def test_summary_of_a_fresh_day(world, serve, tmp_path, instance, monkeypatch, c
     assert printed[0] == f"Warehouse {db}, day {DAY}"
     lines = set(printed)
 
-    # staging: the day's rows per table are the sandbox's records of the day
+    # staging: the day's rows per table and source; its primary source's are the sandbox's records of the day
     expected = {t: len(keys) for t, keys in truth(world, DAY).items()}
-    assert f"staging: rows of partition {DAY} per table (one per record), and the records refused" in lines
+    assert (f"staging: rows of partition {DAY} per table (one per record and source that showed it), and the "
+            "records refused") in lines
     for table, n in expected.items():
-        assert f"  {table:<24} {n:>6} rows" in lines, table
+        line = next(x for x in printed if x.startswith(f"  {table:<24} "))
+        by_source = dict(query(db, f"SELECT source, count(*) FROM staging.{table} WHERE partition_date = ? GROUP BY 1",
+                               [DAY]))
+        assert by_source[SOURCES[table][0].name] == n, table
+        assert line == f"  {table:<24} {sum(by_source.values()):>6} rows: " + ", ".join(
+            f"{s} {k}" for s, k in sorted(by_source.items())), line
     assert f"  {'rejects':<24} {0:>6} rows (records refused by validation)" in lines
 
     # raw: the header names the partition and the units; every request of the day is counted once

@@ -2,9 +2,10 @@
 
 import dagster as dg
 
-# Capture a CDC partition again whenever any of its sources (staging, the update feed, the sweep) is
-# materialized for that day, any day, not only the latest, even while the other sources of the day are
-# still missing; a run that materialized both has captured it already.
+# Stage a day again whenever any of its raw sources (the publication listing, the update feed, the sweep,
+# the details) is archived for it, and capture it again once staged: any day, not only the latest, even
+# while the other sources of the day are still missing. A run that materialized both has done it already,
+# and staging types only the pages it has not typed yet.
 FOLLOWS_UPSTREAM_PARTITION = (dg.AutomationCondition.any_deps_updated().since_last_handled()
                               & ~dg.AutomationCondition.any_deps_in_progress()
                               & ~dg.AutomationCondition.in_progress()).with_label("after any upstream partition updates")

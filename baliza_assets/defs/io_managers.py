@@ -3,7 +3,7 @@
 import dagster as dg
 
 from ..lib.frames import DayFrames
-from .partitions import window_days
+from .partitions import days
 from .resources import LakeResource
 
 
@@ -22,4 +22,4 @@ class LakeIOManager(dg.ConfigurableIOManager):
 
     def load_input(self, context: dg.InputContext) -> "DayFrames":
         lake, table = self.lake.lake(), "/".join(context.asset_key.path)
-        return DayFrames(lake.scan_days(table, window_days(context.asset_partitions_time_window)))
+        return DayFrames(lake.scan_days(table, days(context.asset_partition_keys)))

@@ -12,10 +12,16 @@ daily = dg.DailyPartitionsDefinition(start_date="2021-01-01", timezone="America/
 RANGE_IN_ONE_RUN = dg.BackfillPolicy.single_run()
 
 
-def window_days(window: dg.TimeWindow) -> list[date]:
-    """The days a run's partition window covers (one for a partition, several for a range)."""
-    first, end = window.start.date(), window.end.date()
-    return [first + timedelta(days=i) for i in range((end - first).days)]
+def days(keys) -> list[date]:
+    """Partition keys ("2025-07-10") as dates, in order: parsed once, dates travel as dates from here
+    to the lake and to SQL."""
+    return sorted(date.fromisoformat(key) for key in keys)
+
+
+def partition_days(context) -> list[date]:
+    """The days a step works on (one for a partition, several for a range): the partition keys Dagster
+    gives an asset's or a check's context, as dates."""
+    return days(context.partition_keys)
 
 
 def fresh_by(hour: int) -> dg.FreshnessPolicy:

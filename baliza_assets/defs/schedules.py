@@ -24,8 +24,12 @@ class DailyWork:
 
     @property
     def selection(self) -> dg.AssetSelection:
+        """The assets tagged with the work, the staging of what they fetch (staging types only the pages it
+        has not typed yet: the update feed's run types the feed, not the day's publications again), and
+        the captures of what is staged."""
         fetched = dg.AssetSelection.tag(DAILY_TAG, self.work)
-        return fetched | (fetched.downstream(depth=1) & dg.AssetSelection.groups("cdc"))
+        staged = fetched.downstream(depth=1) & dg.AssetSelection.groups("staging")
+        return fetched | staged | ((fetched | staged).downstream(depth=1) & dg.AssetSelection.groups("cdc"))
 
 
 DAILY_WORK = (

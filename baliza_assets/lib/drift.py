@@ -6,6 +6,9 @@ baseline kept in the repository, built from the real captures.
 A path the baseline lacks is an added field (a warning naming it); a path the baseline requires
 that never appears while its parent object does is a missing field, and a non-null JSON type the
 baseline never saw is a changed type (both errors). Ints and floats are both "number".
+
+A day's fingerprints are taken from each page as the client decoded it on arrival (``lib.arrival``):
+nothing decodes a payload again to fingerprint it.
 """
 
 from __future__ import annotations
@@ -17,9 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-
-from . import archive
-from .pncp.exchange import records_of
 
 BASELINE = Path(__file__).with_name("drift_baseline.json")
 
@@ -110,19 +110,6 @@ class Fingerprint:
     def from_version(cls, paths: str, counts: str, records: int) -> "Fingerprint":
         c = json.loads(counts)
         return cls({p: set(t) for p, t in json.loads(paths).items()}, c["seen"], c["as_object"], records)
-
-
-def fingerprints(archived: pl.LazyFrame, slice_rows: int) -> dict[str, Fingerprint]:
-    """Per endpoint, the fingerprint of every record of the archived pages, a slice of rows at a time."""
-    rows = archived.select(pl.len()).collect().item()
-    out: dict[str, Fingerprint] = {}
-    for offset in range(0, rows, slice_rows):
-        part = archived.slice(offset, slice_rows).filter(archive.WITH_RECORDS).select("endpoint", "payload").collect()
-        for endpoint, payload in part.iter_rows():
-            fp = out.setdefault(endpoint, Fingerprint())
-            for record in records_of(json.loads(payload)):
-                fp.add(record)
-    return out
 
 
 VERSIONS_SCHEMA = {"partition_date": pl.Date, "endpoint": pl.String, "fingerprint": pl.String, "paths": pl.String,

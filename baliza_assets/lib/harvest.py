@@ -118,9 +118,11 @@ async def harvest(client: PncpClient, walks: Iterable, day: date, sink: Callable
                   known: Mapping[str, Exchange] | None = None, extra: Iterable[Exchange] = (),
                   expand: Callable[[Exchange], Iterable] | None = None,
                   flush_every: int = FLUSH_PAGES, flush_bytes: int = FLUSH_BYTES, flush_seconds: float = FLUSH_SECONDS,
-                  progress: Callable[[int, int], None] | None = None, progress_seconds: float = 10.0) -> Harvested:
+                  progress: Callable[[int, int], None] | None = None, progress_seconds: float = 10.0,
+                  arrived: Callable[[Exchange], None] | None = None) -> Harvested:
     """Archive every page of ``walks`` for ``day`` into ``sink``; ``extra`` are exchanges already made,
-    ``expand`` the further walks a fetched exchange calls for (see ``PncpClient.stream``)."""
+    ``expand`` the further walks a fetched exchange calls for (see ``PncpClient.stream``), ``arrived``
+    sees every new exchange as it is archived (with the client's decode of its body)."""
     walks = list(walks)
     known = dict(known or {})
     out = Harvested(resumed=len(known))
@@ -134,6 +136,8 @@ async def harvest(client: PncpClient, walks: Iterable, day: date, sink: Callable
         out.fetched_by_endpoint[ex.endpoint] = out.fetched_by_endpoint.get(ex.endpoint, 0) + 1
         out.records += ex.records
         out.payload_bytes += len(ex.body)
+        if arrived:
+            arrived(ex)
         if buffer.add(archive.row(ex, day), len(ex.body)):
             await buffer.flush()
 

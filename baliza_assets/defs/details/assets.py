@@ -5,12 +5,11 @@ reports as changed, archived as raw requests."""
 from collections.abc import Callable
 
 import dagster as dg
+import polars as pl
 
-from ...lib import archive
+from ...lib import arrival
 from ...lib.frames import DayFrames
 from ...lib.pncp import CompraRef
-from ...lib.pncp.errors import InvalidValue
-from ...lib.pncp.refs import positive
 from ..partitions import FRESHNESS
 from ..raw.assets import RAW
 from ..raw.fetch import fetch_tables, purpose_of
@@ -18,48 +17,46 @@ from ..resources import LakeResource, PncpResource
 from ..work import daily
 
 
-def compras_of(listing, day, log, endpoint: str = "contratacoes_publicacao", published_before=None) -> list[CompraRef]:
-    """The compras of a day's archived contratações listing whose identifiers can build a detail URL
-    (only those published before ``published_before``, a date, when given)."""
-    refs, refused = set(), []
-    for rec in archive.records(listing, endpoint):
-        if published_before is not None and str(rec.get("dataPublicacaoPncp") or "")[:10] >= published_before.isoformat():
-            continue
-        try:
-            refs.add(CompraRef.from_record(rec))
-        except (InvalidValue, KeyError, TypeError) as e:
-            refused.append(f"{rec.get('numeroControlePNCP') if isinstance(rec, dict) else rec!r}: {e}")
+def compras_of(listed: pl.DataFrame, day, log, endpoint: str = "contratacoes_publicacao",
+               published_before=None) -> list[CompraRef]:
+    """The compras a day's archived contratações listing names (``listed``: its identifiers, as
+    ``lib.arrival.listed`` gives them) whose identifiers can build a detail URL (only those published
+    before ``published_before``, a date, when given)."""
+    rows = listed.filter(pl.col("endpoint") == endpoint)
+    if published_before is not None:
+        rows = rows.filter(pl.col("published").fill_null("") < published_before.isoformat())
+    refused = rows["refused"].drop_nulls().to_list()
     if refused:
         log.warning(f"{day}: {len(refused)} compras with unusable identifiers were not requested: "
-                            + "; ".join(refused[:5]))
+                    + "; ".join(refused[:5]))
+    refs = {CompraRef.parse(c) for c in rows.filter(pl.col("refused").is_null())["compra"].to_list()}
     return sorted(refs, key=lambda r: r.numero_controle)
 
 
-def items_with_results(itens, day, log) -> list[tuple[CompraRef, int]]:
+def items_with_results(listed: pl.DataFrame, day, log) -> list[tuple[CompraRef, int]]:
     """(compra, numeroItem) of every archived item that says it has a result (``temResultado``): the
-    only items whose `/resultados` answers anything (any other item gets 204)."""
-    return _with_results(archive.records_in_context(itens, "itens"), day, log)
-
-
-def _with_results(records, day, log) -> list[tuple[CompraRef, int]]:
-    out, refused = set(), []
-    for ctx, item in records:
-        if not isinstance(item, dict) or item.get("temResultado") is not True:
-            continue
-        try:
-            out.add((CompraRef.parse(ctx.get("compra")), positive(item.get("numeroItem"), "numeroItem", 100000)))
-        except InvalidValue as e:
-            refused.append(f"{ctx.get('compra')} item {item.get('numeroItem')!r}: {e}")
+    only items whose `/resultados` answers anything (any other item gets 204). ``listed``: the itens
+    pages' identifiers, as ``lib.arrival.listed`` gives them."""
+    rows = listed.filter(pl.col("endpoint") == arrival.ITENS)
+    refused = rows["refused"].drop_nulls().to_list()
     if refused:
         log.warning(f"{day}: {len(refused)} items with unusable identifiers had no resultados requested: "
                     + "; ".join(refused[:5]))
-    return sorted(out, key=lambda r: (r[0].numero_controle, r[1]))
+    found = {(CompraRef.parse(c), n) for c, n in rows.filter(pl.col("refused").is_null()).select("compra", "item").iter_rows()}
+    return sorted(found, key=lambda r: (r[0].numero_controle, r[1]))
+
+
+def _with_results(page, log) -> list[tuple[CompraRef, int]]:
+    """The items of an itens page just fetched that say they have a result, from its decode on arrival."""
+    listed = pl.DataFrame(arrival.identifiers(page.endpoint, page.meta, page.data()), schema=arrival.LISTED_SCHEMA,
+                          orient="row")
+    return items_with_results(listed, page.path, log)
 
 
 KINDS = ("itens", "arquivos", "resultados")
 
 
-def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpose: Callable, work: str,
+def _details_asset(name: str, suffix: str, source_table: str, compras: Callable, purpose: Callable, work: str,
                    docs: dict[str, str]):
     """One step for the three detail tables of a day's compras: itens and arquivos of every compra
     and, as each itens page arrives, the resultados of its items with a result, all under the one
@@ -71,11 +68,11 @@ def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpo
                                            freshness_policy=FRESHNESS["details"], tags=daily(work))
             for kind in KINDS}
 
-    @dg.multi_asset(name=name, outs=outs, ins={"source": dg.AssetIn(key=["raw", source])}, can_subset=True,
+    @dg.multi_asset(name=name, outs=outs, ins={"source": dg.AssetIn(key=["raw", source_table])}, can_subset=True,
                     group_name=RAW["group_name"], partitions_def=RAW["partitions_def"], pool="pncp_detail",
                     backfill_policy=RAW["backfill_policy"],
-                    internal_asset_deps={f"itens{suffix}": {dg.AssetKey(["raw", source])},
-                                         f"arquivos{suffix}": {dg.AssetKey(["raw", source])},
+                    internal_asset_deps={f"itens{suffix}": {dg.AssetKey(["raw", source_table])},
+                                         f"arquivos{suffix}": {dg.AssetKey(["raw", source_table])},
                                          f"resultados{suffix}": {dg.AssetKey(["raw", f"itens{suffix}"])}})
     def _asset(context: dg.AssetExecutionContext, pncp: PncpResource, lake: LakeResource, source: DayFrames):
         selected = {kind for kind in KINDS if dg.AssetKey(tables[kind].split("/")) in context.selected_asset_keys}
@@ -84,19 +81,21 @@ def _details_asset(name: str, suffix: str, source: str, compras: Callable, purpo
         def results_of(page) -> list:
             if page.endpoint != "itens" or page.status != 200:
                 return []
-            found = _with_results(((page.meta, item) for item in page.data()), page.path, context.log)
-            return client.result_walks(found)
+            return client.result_walks(_with_results(page, context.log))
 
         async def plan(client, day):
-            refs = compras(source.parts[day].collect(), day, context.log)
+            refs = compras(arrival.listed(store, f"raw/{source_table}", day), day, context.log)
             walks = client.detail_walks(refs, kinds=[k for k in ("itens", "arquivos") if k in selected])
             if "resultados" in selected:
                 # the resultados of itens archived before this attempt: pending pages of an interrupted
                 # one, or, when itens are not fetched in this run, the day's archived itens
-                itens = (store.scan_pending(tables["itens"], day) if "itens" in selected
-                         else store.scan(tables["itens"], [day]) if store.exists(tables["itens"], day) else None)
+                if "itens" in selected:
+                    pending = store.scan_pending(tables["itens"], day)
+                    itens = None if pending is None else arrival.listed(store, tables["itens"], day, pending)
+                else:
+                    itens = arrival.listed(store, tables["itens"], day) if store.exists(tables["itens"], day) else None
                 if itens is not None:
-                    walks += client.result_walks(items_with_results(itens.collect(), day, context.log))
+                    walks += client.result_walks(items_with_results(itens, day, context.log))
             return walks, []
 
         yield from fetch_tables(context, client, store, plan, purpose(context), tables,
@@ -119,9 +118,9 @@ raw_details = _details_asset(
     })
 
 
-def _changed_compras(updates, day, log) -> list[CompraRef]:
+def _changed_compras(listed, day, log) -> list[CompraRef]:
     """The compras the day's update feed lists that were published before the day."""
-    return compras_of(updates, day, log, "contratacoes_atualizacao", day)
+    return compras_of(listed, day, log, "contratacoes_atualizacao", day)
 
 
 _TARGETED = """{what} fetched again, only for the compras published before the day that the day's update

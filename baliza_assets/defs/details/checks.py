@@ -4,9 +4,10 @@ that says it has a result its resultados?"""
 import dagster as dg
 import polars as pl
 
+from ...lib import arrival
 from ...lib import completeness as C
 from ..metadata import markdown
-from ..partitions import daily, window_days
+from ..partitions import daily, partition_days
 from ..resources import LakeResource
 from .assets import compras_of, items_with_results
 
@@ -36,8 +37,8 @@ def _completeness_check(kind: str):
         store = lake.lake()
         failures, meta = [], {}
         examples: dict[str, str] = {}
-        for day in window_days(context.partition_time_window):
-            compras = [r.numero_controle for r in compras_of(store.scan("raw/contratacoes", [day]).collect(), day,
+        for day in partition_days(context):
+            compras = [r.numero_controle for r in compras_of(arrival.listed(store, "raw/contratacoes", day), day,
                                                               context.log)]
             archived = store.scan(table, [day]).select("context", "http_status", "records").collect()
             got = C.details(compras, archived, kind)
@@ -97,8 +98,8 @@ def _results_check(table: str, itens_table: str):
                lake: LakeResource) -> dg.AssetCheckResult:
         store = lake.lake()
         failures, meta, examples = [], {}, {}
-        for day in window_days(context.partition_time_window):
-            itens = store.scan(itens_table, [day]).collect() if store.exists(itens_table, day) else None
+        for day in partition_days(context):
+            itens = arrival.listed(store, itens_table, day) if store.exists(itens_table, day) else None
             expected = ({(r.numero_controle, n) for r, n in items_with_results(itens, day, context.log)}
                         if itens is not None else set())
             archived = (store.scan(table, [day]).select("context", "http_status").collect()

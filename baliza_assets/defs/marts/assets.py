@@ -6,7 +6,7 @@ import dagster as dg
 from .. import work
 from ..automation import REBUILDS_AFTER_UPSTREAM
 from ..metadata import markdown
-from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, window_days
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, partition_days
 from ..resources import WarehouseResource
 from . import sql
 
@@ -34,16 +34,18 @@ def _table_metadata(con, table: str) -> dict:
             "dagster/column_schema": column_schema(table.split(".")[-1], columns)}
 
 
-@dg.asset(key=["marts", "daily_spend"], partitions_def=daily, deps=[["staging", "contratacoes"]],
+@dg.asset(key=["marts", "daily_spend"], partitions_def=daily, deps=[["cdc", "contratacoes"]],
           backfill_policy=RANGE_IN_ONE_RUN, tags=work.daily("harvest"), **MARTS, **_static("daily_spend"))
 def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Daily spend: per publication day x UF (of the buying unit) x modalidade x esfera (F federal,
     E estadual, M municipal, D distrital) x sending platform (usuarioNome, '?' when absent): number of
     contratações, the sum of their estimated values (valorTotalEstimado), the sum of their homologated
-    values (valorTotalHomologado) and how many have a homologated value. UF '??' and esfera '?' mark records that did not say."""
-    days = window_days(context.partition_time_window)
+    values (valorTotalHomologado) and how many have a homologated value. UF '??' and esfera '?' mark records that did not say.
+    Counted over the current version of each contratação (cdc.contratacoes_current, deletions left out)."""
+    days = partition_days(context)
     with warehouse.connect() as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+        sql.ensure_inputs(con, ["cdc/contratacoes"])  # a fresh warehouse: nothing captured yet reads as empty
         params = {"first": days[0], "last": days[-1]}
         con.execute(f"CREATE TABLE IF NOT EXISTS marts.daily_spend AS {sql.DAILY_SPEND} LIMIT 0", params)
         have = {r[0] for r in con.execute("DESCRIBE marts.daily_spend").fetchall()}

@@ -1,5 +1,5 @@
-"""The marts as DuckDB SQL: the daily one over the staging day, the others over the current state of
-each record (`cdc.<entity>_current`: its latest version from every listing, feed and sweep).
+"""The marts as DuckDB SQL, over the current state of each record (`cdc.<entity>_current`: its latest
+version from every listing, feed and sweep); the daily one over the current contratações published that day.
 
 Beside each query, its columns and what they mean (``<MART>_COLUMNS``); ``COLUMNS`` gathers them per
 mart for the column schemas the UI shows, and ``describe`` gives the types DuckDB infers for them.
@@ -9,7 +9,7 @@ from functools import cache
 
 import duckdb
 
-from ...lib.capture import ensure_tables
+from ...lib.cdc.tables import ensure_tables
 from ...lib.pncp.client import REAL_DETAIL
 from ...lib.staging import ENTITIES
 from ...lib.staging.build import empty_table
@@ -17,7 +17,7 @@ from ...lib.staging.build import empty_table
 DIRECT_CONTRACTING = (8, 9)  # modalidade 8 = Dispensa, 9 = Inexigibilidade
 
 DAILY_SPEND = """
-SELECT partition_date AS data,
+SELECT CAST(data_publicacao_pncp AS DATE) AS data,
        coalesce(unidade_uf_sigla, '??') AS uf,
        modalidade_id,
        any_value(modalidade_nome) AS modalidade_nome,
@@ -27,13 +27,13 @@ SELECT partition_date AS data,
        sum(valor_total_estimado) AS valor_total_estimado,
        sum(valor_total_homologado) AS valor_total_homologado,
        count(valor_total_homologado) AS contratacoes_homologadas
-FROM staging.contratacoes
-WHERE partition_date BETWEEN $first AND $last
+FROM cdc.contratacoes_current
+WHERE CAST(data_publicacao_pncp AS DATE) BETWEEN $first AND $last
 GROUP BY ALL
 """
 
 DAILY_SPEND_COLUMNS = {
-    "data": "Publication day (partition) of the contratações",
+    "data": "Publication day (partition) of the contratações, counted as they are now (their current version)",
     "uf": "UF of the buying unit ('??' when the record did not say)",
     "modalidade_id": "Modalidade de contratação code (e.g. 6 Pregão Eletrônico, 8 Dispensa, 9 Inexigibilidade)",
     "modalidade_nome": "Modalidade de contratação name",

@@ -10,7 +10,7 @@ from ...lib.completeness import Volume, comparable, is_quiet
 from ...lib.drift import Fingerprint, compare, load_baseline, versions_table
 from ...lib.reconcile import reconcile
 from ..metadata import markdown
-from ..partitions import daily, window_days
+from ..partitions import daily, partition_days
 from ..resources import LakeResource
 
 ARCHIVED = [["raw", t] for t in ("contratacoes", "contratos", "atas", "itens", "arquivos", "resultados", "atualizacoes",
@@ -33,7 +33,7 @@ def _reconciliation_check(key: list[str]):
                                 "one compra), the records archived equal the totalRegistros PNCP reported and no "
                                 "page is missing. Blocks staging when it fails.")
     def _check(context: dg.AssetCheckExecutionContext, lake: LakeResource) -> dg.AssetCheckResult:
-        days = window_days(context.partition_time_window)
+        days = partition_days(context)
         archived = lake.lake().scan(table, days).select(COUNTERS).collect()
         problems = reconcile(archived)
         listings = archived.select(pl.struct("endpoint", "path", "partition_date")).n_unique()
@@ -66,7 +66,7 @@ def _drift_check(key: list[str]):
         drifts: dict[str, list[str]] = {}
         errors = warnings = False
         fingerprints = {}
-        for day in window_days(context.partition_time_window):
+        for day in partition_days(context):
             recorded = store.read(versions_table(table), day)
             if recorded is None:
                 drifts.setdefault("(archive)", []).append(f"{day}: no fingerprints recorded for {table}; "
@@ -125,7 +125,7 @@ def _volume_check(table: str, endpoint: str):
         store = lake.lake()
         archived = store.days(table)
         severity, notes, meta = None, [], {}
-        for day in window_days(context.partition_time_window):
+        for day in partition_days(context):
             earlier = [d for d in archived if day - timedelta(days=config.lookback_days) <= d < day]
             reference = sorted(comparable(day, earlier), reverse=True)[:config.reference_days]
             counts = _records(store, table, endpoint, [day, *reference])

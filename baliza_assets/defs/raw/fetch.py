@@ -10,14 +10,15 @@ from datetime import date, datetime, timedelta, timezone
 import dagster as dg
 import polars as pl
 
-from ...lib import archive, drift
+from ...lib import archive
+from ...lib.arrival import Arrivals
 from ...lib.harvest import Harvested, harvest
-from ...lib.lake import ROW_GROUP_ROWS, Lake
+from ...lib.lake import Lake
 from ...lib.pncp import Exchange, PncpClient
 from ...lib.pncp import endpoints as E
 from ...lib.pncp.errors import FetchFailed
 from ..metadata import markdown
-from ..partitions import window_days
+from ..partitions import partition_days
 from .resume import archived
 
 # (client, day) -> (walks, exchanges already made that belong in the archive)
@@ -57,9 +58,10 @@ def fetch_tables(context: dg.AssetExecutionContext, client: PncpClient, lake: La
 
 def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str, tables: list[str],
            route: Callable[[str], str], expand=None) -> dict[str, dict]:
-    days = window_days(context.partition_time_window)
+    days = partition_days(context)
     name = ", ".join(tables)
     totals = Harvested()
+    arrivals = Arrivals()  # what each page's decode on arrival gives: its fingerprint and the details it calls for
     started = time.monotonic()
 
     def sink(frame: pl.DataFrame, day: date) -> None:
@@ -81,7 +83,8 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
 
                 try:
                     got = await harvest(client, walks, day, lambda f, day=day: sink(f, day), known=known, extra=extra,
-                                        expand=expand, progress=report)
+                                        expand=expand, progress=report,
+                                        arrived=lambda ex, day=day: arrivals.add(route(ex.endpoint), day, ex))
                 except FetchFailed as e:
                     raise dg.Failure(
                         description=(f"{name} {day}: PNCP failed; {e.done} pages of this attempt are archived as "
@@ -115,7 +118,7 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
         for day in days:
             size, count = lake.promote(table, day, archive.SCHEMA)
             written, rows = written + size, rows + count
-            _record_schema_versions(lake, table, day)
+            arrivals.record(lake, table, day, datetime.now(timezone.utc))
         result = lake.scan(table, days)
         summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
                                                    json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
@@ -137,15 +140,6 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
             "compressed_bytes": written,
         }
     return meta
-
-
-def _record_schema_versions(lake: Lake, table: str, day: date) -> None:
-    """The day's payload fingerprints per endpoint, kept beside the archive (``meta.schema_versions``;
-    the ``payload_drift`` check compares them with the baseline)."""
-    found = drift.fingerprints(lake.scan(table, [day]), ROW_GROUP_ROWS)
-    versions_table = drift.versions_table(table)
-    old = lake.read(versions_table, day)
-    lake.write(versions_table, day, drift.record_versions(old, drift.versions(day, found, datetime.now(timezone.utc))))
 
 
 def _preview(result: pl.LazyFrame, n: int = 5) -> str:

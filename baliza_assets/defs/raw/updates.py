@@ -8,7 +8,7 @@ import dagster as dg
 import polars as pl
 
 from ...lib.pncp import endpoints as E
-from ..partitions import FRESHNESS, window_days
+from ..partitions import FRESHNESS, partition_days
 from ..resources import LakeResource, PncpResource
 from ..work import daily
 from .assets import RAW
@@ -76,7 +76,7 @@ def raw_sweeps(context: dg.AssetExecutionContext, config: SweepConfig, pncp: Pnc
     store = lake.lake()
     archived = {t: set(store.days(t)) for t in ("raw/contratacoes", "raw/contratos")}
 
-    daily = purpose_of(context, "sweep") == "sweep" and len(window_days(context.partition_time_window)) == 1
+    daily = purpose_of(context, "sweep") == "sweep" and len(partition_days(context)) == 1
 
     async def plan(client, day):
         if not daily:

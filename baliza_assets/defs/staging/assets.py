@@ -1,96 +1,65 @@
-"""Staging layer (DuckDB): typed, trimmed, deduplicated records, each with the sha256 of its payload."""
-
-import shutil
-import tempfile
-from pathlib import Path
+"""Staging layer (DuckDB): every archived observation of a record, typed, trimmed, validated once,
+each row with its source, the time it was seen and the sha256 of its payload."""
 
 import dagster as dg
-import polars as pl
 from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData,
 )
 
-from ...lib import staging as S
-from ...lib.frames import DayFrames
-from ...lib.staging.build import empty_table
+from ...lib.staging import store
 from ...lib.staging.columns import descriptions
-from ...lib.staging.models import validate
-from ...lib.warehouse import refresh_raw_view, replace_days
-from .. import work
+from ...lib.staging.sources import SOURCES, tables
+from ...lib.staging.stage import stage
+from ...lib.warehouse import refresh_raw_view
+from ..automation import FOLLOWS_UPSTREAM_PARTITION
 from ..metadata import markdown
-from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily
+from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, partition_days
 from ..resources import LakeResource, WarehouseResource
 
 DOCS = {
-    "contratacoes": "Contratações (compras) published that day, one row per numeroControlePNCP: órgão, unidade, "
-                    "amparo legal flattened; values as decimals, dates and timestamps typed.",
-    "contratos": "Contratos published that day, one row per numeroControlePNCP, supplier and buyer flattened.",
-    "atas": "Atas de registro de preço updated that day (partitioned by update date), one row per "
-            "numeroControlePNCPAta.",
-    "itens": "Itens of the compras published that day, one row per (numero_controle_pncp_compra, numero_item).",
-    "arquivos": "Arquivos of the compras published that day, one row per (numero_controle_pncp_compra, "
-                "sequencial_documento).",
-    "resultados": "Resultados of the items of the compras published that day: who won each item and at what "
-                  "homologated price, one row per (numero_controle_pncp_compra, numero_item, sequencial_resultado); "
-                  "situação 1 Informado, 2 Cancelado (with data_cancelamento and motivo_cancelamento); quantities, "
-                  "unit and total homologated values and the discount as decimals, porte as its code.",
+    "contratacoes": "Contratações (compras) as each source of the day showed them: the publication listing of the "
+                    "day, the update feed and the sweep. One row per numeroControlePNCP and source listing: órgão, "
+                    "unidade, amparo legal flattened; values as decimals, dates and timestamps typed.",
+    "contratos": "Contratos as each source of the day showed them (publication listing, update feed, sweep), one row "
+                 "per numeroControlePNCP and source listing, supplier and buyer flattened.",
+    "atas": "Atas de registro de preço updated that day (partitioned by update date), and those the sweep's late "
+            "feed showed again, one row per numeroControlePNCPAta and source.",
+    "itens": "Itens of the compras published that day (details) and of the earlier compras the day's update feed "
+             "changed (targeted_details), one row per (numero_controle_pncp_compra, numero_item) and source.",
+    "arquivos": "Arquivos of the compras published that day (details) and of the earlier compras the day's update "
+                "feed changed (targeted_details), one row per (numero_controle_pncp_compra, sequencial_documento) "
+                "and source.",
+    "resultados": "Resultados of the items of the compras published that day (details) and of the earlier compras the "
+                  "update feed changed (targeted_details): who won each item and at what homologated price, one row "
+                  "per (numero_controle_pncp_compra, numero_item, sequencial_resultado) and source; situação 1 "
+                  "Informado, 2 Cancelado (with data_cancelamento and motivo_cancelamento); quantities, unit and "
+                  "total homologated values and the discount as decimals, porte as its code.",
 }
 
-
-def _write_rejects(con, entity: str, days, rejects: pl.DataFrame) -> None:
-    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
-    con.execute("""CREATE TABLE IF NOT EXISTS staging.rejects (entity VARCHAR, partition_date DATE, payload_sha256 VARCHAR,
-                   record_key VARCHAR, reason VARCHAR, record VARCHAR)""")
-    con.execute("DELETE FROM staging.rejects WHERE entity = ? AND partition_date BETWEEN ? AND ?",
-                [entity, days[0], days[-1]])
-    if len(rejects):
-        con.register("_rejects", rejects.to_arrow())
-        con.execute("INSERT INTO staging.rejects BY NAME SELECT * FROM _rejects")
-        con.unregister("_rejects")
-
-
-def _model_rejects(name: str, entity, good: pl.DataFrame, cases: pl.DataFrame) -> pl.DataFrame:
-    """Rows that failed the pandera model, as rejects: one row each, every failed rule in the reason."""
-    if cases.is_empty():
-        return pl.DataFrame(schema=S.REJECTS_SCHEMA)
-    reasons = cases.group_by("index").agg(
-        reason=pl.concat_str([pl.col("column"), pl.lit(": "), pl.col("check"), pl.lit(" ("), pl.col("failure_case"),
-                              pl.lit(")")]).str.join("; "))
-    failing = good.with_row_index("index").with_columns(pl.col("index").cast(pl.Int64)).join(reasons, on="index")
-    return failing.select(
-        entity=pl.lit(name), partition_date="partition_date", payload_sha256="payload_sha256",
-        record_key=pl.concat_str([pl.col(k).cast(pl.String) for k in entity.key], separator="|", ignore_nulls=True),
-        reason=pl.col("reason"), record=pl.struct(pl.exclude("index", "reason")).struct.json_encode())
-
-
-def _check_result(name: str, rows: int, typing_rejects: pl.DataFrame, model_rejects: pl.DataFrame,
-                  cases: pl.DataFrame) -> dg.AssetCheckResult:
-    rejected = len(typing_rejects) + len(model_rejects)
-    share = rejected / max(1, rows + rejected)
-    by_rule = (cases.group_by("column", "check").len().sort("len", descending=True)
-               if len(cases) else pl.DataFrame(schema={"column": pl.String, "check": pl.String, "len": pl.UInt32}))
-    sample = pl.concat([typing_rejects.select("record_key", "reason"), model_rejects.select("record_key", "reason")])
+def _check_result(day: store.DaySummary) -> dg.AssetCheckResult:
+    rejected = day.rejected
+    share = rejected / max(1, day.rows + rejected)
     return dg.AssetCheckResult(
         check_name="valid_records",
         passed=rejected == 0,
         severity=dg.AssetCheckSeverity.ERROR if share > MAX_REJECTED_SHARE else dg.AssetCheckSeverity.WARN,
-        description=(f"{rejected} of {rows + rejected} records rejected ({share:.2%}) into staging.rejects"
+        description=(f"{rejected} of {day.rows + rejected} records rejected ({share:.2%}) into staging.rejects"
                      if rejected else "every record passed the staging model"),
-        metadata={"rejected": rejected, "rejected_typing": len(typing_rejects), "rejected_model": len(model_rejects),
+        metadata={"rejected": rejected, "rejected_typing": day.rejected_typing, "rejected_model": day.rejected_model,
                   "rejected_share": share,
-                  "failures_by_rule": dg.MetadataValue.md(markdown(by_rule.head(20))),
-                  "failure_sample": dg.MetadataValue.md(markdown(sample.head(10)))},
+                  "failures_by_rule": dg.MetadataValue.md(markdown(day.rules.head(20))),
+                  "failure_sample": dg.MetadataValue.md(markdown(day.sample.head(10)))},
     )
 
 
 MAX_REJECTED_SHARE = 0.05  # beyond this share of rejects, something is structurally wrong: block the marts
 
 
-def column_schema(entity: S.Entity, columns: dict | None = None) -> dg.TableSchema:
+def column_schema(name: str, columns: dict | None = None) -> dg.TableSchema:
     """The table's columns (``columns``: name -> type as written; by default the entity's own), each with
     its description from baliza_assets/lib/staging/columns.py."""
-    docs = descriptions(entity.columns)
-    columns = dict(empty_table(entity).schema) if columns is None else columns
+    docs = descriptions(store.ENTITIES[name].columns)
+    columns = store.staged_schema(name) if columns is None else columns
     return dg.TableSchema(columns=[dg.TableColumn(column, str(dtype), description=docs.get(column))
                                    for column, dtype in columns.items()])
 
@@ -117,74 +86,98 @@ def _day_evaluations(context: dg.AssetExecutionContext, name: str, results: dict
                 storage_id=mat.storage_id, run_id=mat.run_id, timestamp=mat.timestamp))
 
 
+def _stage_day(context, name: str, day, lake, con) -> list[str]:
+    """Stage every source of ``day`` whose pages changed since they were typed; returns what was typed."""
+    typed = []
+    for source in SOURCES[name]:
+        if not lake.exists(source.table, day):
+            continue
+        pages = lake.scan(source.table, [day])
+        version = store.version(name, pages, source.endpoint)
+        if store.stored_version(con, name, day, source) == version:
+            continue  # typed already, from these very pages
+        staged = stage(name, source, pages)
+        store.write(con, name, day, staged, version)
+        typed.append(f"{source.name} {source.endpoint}")
+        if staged.rejected_typing + staged.rejected_model:
+            context.log.warning(f"staging/{name} {day} {source.name}: "
+                                f"{staged.rejected_typing + staged.rejected_model} records rejected, see "
+                                "staging.rejects: " + "; ".join(staged.rejects["reason"].head(3).to_list()))
+        for problem in staged.unreconciled[:5]:
+            context.log.warning(f"staging/{name} {day} {source.table}: listing did not reconcile, no deletion will "
+                                f"be inferred from it: {problem}")
+    return typed
+
+
 def _staging_asset(name: str):
-    entity = S.ENTITIES[name]
+    sources = SOURCES[name]
+    inputs = tables(name)
+    shown = ", ".join(f"{s.table} ({s.name})" for s in sources)
 
     @dg.asset(
         key=["staging", name],
-        description=DOCS[name] + " Rows whose values cannot be typed go to staging.rejects with the reason.",
+        description=DOCS[name] + f" Sources: {shown}. Each row says its source, endpoint and when its page was "
+                                 "collected; staging.<entity>_scopes holds the scopes each day's pages list whole "
+                                 "(what a deletion may be inferred from). Rows whose values cannot be typed or fail "
+                                 "the model go to staging.rejects with the reason. A source is typed once per "
+                                 "archived partition: the update feed's and the sweep's runs stage their own pages.",
         group_name="staging",
         partitions_def=daily,
-        ins={"raw": dg.AssetIn(key=["raw", name])},
+        deps=[t.split("/") for t in inputs],
         pool="duckdb_writer",
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb"},
-        metadata={"dagster/column_schema": column_schema(entity)},
+        metadata={"dagster/column_schema": column_schema(name)},
         freshness_policy=FRESHNESS["staging"],
-        tags=work.daily("harvest"),
+        automation_condition=FOLLOWS_UPSTREAM_PARTITION,
         check_specs=[dg.AssetCheckSpec(
             "valid_records", asset=["staging", name], blocking=True, partitions_def=daily,
-            description=f"Every record of staging.{name} for the day was typed and passed its pandera model "
-                        "(baliza_assets/lib/staging/models.py). Failing records are in staging.rejects with the "
-                        f"reason; a warning while they stay under {MAX_REJECTED_SHARE:.0%} of the day's "
+            description=f"Every record of staging.{name} for the day (every source) was typed and passed its "
+                        "pandera model (baliza_assets/lib/staging/models.py). Failing records are in staging.rejects "
+                        f"with the reason; a warning while they stay under {MAX_REJECTED_SHARE:.0%} of the day's "
                         "records, an error that blocks the marts beyond it. One result per day, also in a "
                         "range run.")],
     )
-    def _asset(context: dg.AssetExecutionContext, raw: DayFrames, warehouse: WarehouseResource,
-               lake: LakeResource):
-        days = raw.days  # the step's days, as the lake loaded them
-        spill = Path(tempfile.mkdtemp(prefix=f"baliza-staging-{name}-"))
-        parts, typing_rejects, model_rejects, cases_all, kept = {}, [], [], [], []
-        payloads, preview = 0, None
-        try:
-            for day in days:  # one day in memory at a time; each typed day is spilled to Parquet
-                typed, bad = S.build(entity, raw.parts[day])
-                good, cases = validate(name, typed)
-                model_rejects.append(_model_rejects(name, entity, typed, cases))
-                typing_rejects.append(bad)
-                cases_all.append(cases)
-                kept.append(len(good))
-                good.write_parquet(spill / f"{day}.parquet")
-                parts[day] = spill / f"{day}.parquet"
-                payloads += good["payload_sha256"].n_unique()
-                preview = preview if preview is not None and len(preview) else good.head(5)
-            typing_bad, model_bad = pl.concat(typing_rejects), pl.concat(model_rejects)
-            # the asset owns its warehouse writes: the table's days, their rejects, the lake's views
-            with warehouse.connect() as con:
-                rows, columns = replace_days(con, f"staging.{name}", DayFrames(parts))
-                _write_rejects(con, name, days, pl.concat([typing_bad, model_bad]))
-                refresh_raw_view(con, lake.lake())
-        finally:
-            shutil.rmtree(spill, ignore_errors=True)
-        rejected = len(typing_bad) + len(model_bad)
-        if rejected:
-            context.log.warning(f"staging/{name}: {rejected} records rejected, see staging.rejects: "
-                                + "; ".join(pl.concat([typing_bad, model_bad])["reason"].head(3).to_list()))
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource, lake: LakeResource):
+        days, store_ = partition_days(context), lake.lake()
+        found = [d for d in days if any(store_.exists(t, d) for t in inputs)]
+        if len(found) < len(days):
+            missing = [str(d) for d in days if d not in found]
+            raise dg.Failure(f"staging/{name}: nothing archived for {', '.join(missing[:5])} in "
+                             f"{', '.join(inputs)}; materialize one of them first")
+        typed = {}
+        with warehouse.connect() as con:
+            store.ensure_tables(con, name)
+            for day in days:  # one day and source in memory at a time
+                typed[day] = _stage_day(context, name, day, store_, con)
+            summaries = store.summaries(con, name, days)
+            params = [days[0], days[-1]]
+            payloads = con.execute(f"SELECT count(DISTINCT payload_sha256) FROM staging.{name} "
+                                   "WHERE partition_date BETWEEN ? AND ?", params).fetchone()[0]
+            preview = con.execute(f"SELECT * FROM staging.{name} WHERE partition_date BETWEEN ? AND ? LIMIT 5",
+                                  params).pl()
+            refresh_raw_view(con, store_)
+        by_source: dict[str, int] = {}
+        for summary in summaries.values():
+            for source, n in summary.by_source.items():
+                by_source[source] = by_source.get(source, 0) + n
+        context.log.info(f"staging/{name}: typed " + "; ".join(
+            f"{day} {', '.join(t) or 'nothing new'}" for day, t in typed.items()))
         yield dg.MaterializeResult(
             metadata={
-                "dagster/row_count": rows,
-                "dagster/column_schema": column_schema(entity, columns),
-                "rejected_rows": rejected,
+                "dagster/row_count": sum(s.rows for s in summaries.values()),
+                "dagster/column_schema": column_schema(name),
+                "rows_by_source": dg.MetadataValue.json(by_source),
+                "sources_typed": sum(len(t) for t in typed.values()),
+                "rejected_rows": sum(s.rejected for s in summaries.values()),
                 "distinct_payloads": payloads,
                 "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
             },
         )
         # each day judged on its own records, after the materializations the evaluations point at
-        yield from _day_evaluations(context, name, {
-            day: _check_result(name, n, typed_bad, bad, cases)
-            for day, n, typed_bad, bad, cases in zip(days, kept, typing_rejects, model_rejects, cases_all)})
+        yield from _day_evaluations(context, name, {day: _check_result(summaries[day]) for day in days})
 
     return _asset
 
 
-staging_assets = [_staging_asset(name) for name in S.ENTITIES]
+staging_assets = [_staging_asset(name) for name in SOURCES]

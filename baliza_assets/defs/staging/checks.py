@@ -7,7 +7,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 )
 from dagster._core.definitions.metadata import TableMetadataSet
 
-from ..partitions import daily, window_days
+from ..partitions import daily, partition_days
 from .assets import staging_assets
 
 CHECK = "column_schema_change"
@@ -82,7 +82,7 @@ def _column_schema_check(key: dg.AssetKey):
         # One evaluation per day, each on its partition: a single AssetCheckResult of a range run would
         # be recorded on no partition at all.
         yield dg.Output(None, output_name=context.op_def.output_defs[0].name)
-        for day in window_days(context.partition_time_window):
+        for day in partition_days(context):
             yield _evaluation(context.instance, key, str(day))
 
     return _check

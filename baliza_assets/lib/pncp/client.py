@@ -475,7 +475,7 @@ class PncpClient:
         if status in (400, 422):
             raise RejectedRequest(ep.name, url, f"HTTP {status}: {_message(body) or snippet!r}", status)
         counters: dict = {}
-        records = 0
+        records, doc = 0, None
         if status == 204:
             if body.strip():
                 raise UnusableAnswer(ep.name, url, f"HTTP 204 with a body: {snippet!r}", status)
@@ -504,7 +504,7 @@ class PncpClient:
             endpoint=ep.name, api=ep.api, path=job.walk.path, params=job.params, url=url, status=status,
             headers=headers, body=body, sha256=hashlib.sha256(body).hexdigest(), started_at=started_at,
             elapsed_s=elapsed, attempts=attempts, page=job.page, records=records, meta=dict(job.walk.meta),
-            total_pages=counters.get("totalPaginas"), total_records=counters.get("totalRegistros"),
+            total_pages=counters.get("totalPaginas"), total_records=counters.get("totalRegistros"), doc=doc,
         )
 
     @staticmethod

@@ -26,6 +26,7 @@ class Exchange:
     total_records: int | None = None  # totalRegistros reported (envelope endpoints)
     records: int = 0  # records in this body
     meta: dict = field(default_factory=dict)  # caller context, e.g. {"modalidade": 6}
+    doc: object = field(default=None, compare=False, repr=False)  # the body as the client decoded it on arrival
 
     @property
     def key(self) -> str:
@@ -42,10 +43,11 @@ class Exchange:
         return self.status == 404
 
     def data(self) -> list[dict]:
-        """The records in the body (empty for 204 and 404)."""
+        """The records in the body (empty for 204 and 404), from the client's decode on arrival when
+        there was one: a page is decoded once to check it, and once more only to type it."""
         if self.status != 200 or not self.body:
             return []
-        return records_of(json.loads(self.body))
+        return records_of(self.doc if self.doc is not None else json.loads(self.body))
 
 
 def records_of(doc) -> list:

@@ -30,10 +30,14 @@ _TIPO_PESSOA = "PJ legal entity (CNPJ), PF natural person (CPF), PE foreign"
 EXTRA = {
     "numero_controle_pncp_compra": "PNCP control number of the compra (contratação) the record belongs to, "
                                    "{cnpj}-1-{seq6}/{ano}",
-    "partition_date": "Baliza partition (day) whose harvest archived the payload this row was read from",
+    "partition_date": "Baliza partition (day) whose run archived the payload this row was read from",
     "payload_sha256": "sha256 of the archived PNCP response payload this row was read from "
                       "(`baliza fetch-payload` returns it verbatim)",
     "collected_at": "When Baliza collected that payload from PNCP (UTC)",
+    "source": "What observed the record: its publication listing (publication), the update feed (update_feed), "
+              "a sweep listing an earlier day again (sweep), the details of a compra of the day (details) or of an "
+              "earlier compra the feed changed (targeted_details)",
+    "endpoint": "The PNCP endpoint whose page held the record (contratacoes_publicacao, contratos_atualizacao, itens, ...)",
 }
 
 DESCRIPTIONS = EXTRA | {

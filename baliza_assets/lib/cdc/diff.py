@@ -1,4 +1,4 @@
-"""Change data capture: the difference between two snapshots of a staging table.
+"""The difference between two snapshots of a table, record by record.
 
 ``diff(old, new, key)`` returns one row per changed record: the key, the operation (I insert,
 U update, D delete: a record missing from the newer snapshot, kept as a tombstone), when, the two
@@ -16,7 +16,8 @@ from datetime import datetime
 
 import polars as pl
 
-from .archive import PROVENANCE
+from ..archive import PROVENANCE
+from .clock import now
 
 CHANGE = pl.Struct({"column": pl.String, "old": pl.String, "new": pl.String})
 
@@ -30,10 +31,12 @@ def _hashed(frame: pl.LazyFrame, key: list[str], compare: list[str]) -> pl.LazyF
 
 
 def diff(old: pl.DataFrame | pl.LazyFrame, new: pl.DataFrame | pl.LazyFrame, key: list[str], *,
-         compare: list[str] | None = None, ignore: tuple[str, ...] = PROVENANCE, at: datetime | None = None, old_snapshot: str | None = None,
+         compare: list[str] | None = None, ignore: tuple[str, ...] = PROVENANCE, at: datetime | None = None,
+         old_snapshot: str | None = None,
          new_snapshot: str | None = None, max_delete_share: float = 0.2, tolerated_deletes: int = 10) -> pl.DataFrame:
-    """The change log from ``old`` to ``new`` (records identified by ``key``). Up to
-    ``tolerated_deletes`` deletions always pass, so a small day losing a few records is not refused."""
+    """The change log from ``old`` to ``new`` (records identified by ``key``), ``cdc_at`` being ``at``
+    (by default now, Brasília time, as every cdc timestamp). Up to ``tolerated_deletes`` deletions
+    always pass, so a small day losing a few records is not refused."""
     old, new = old.lazy(), new.lazy()
     columns = new.collect_schema().names()
     compare = compare or [c for c in columns if c not in key and c not in ignore]
@@ -52,7 +55,7 @@ def diff(old: pl.DataFrame | pl.LazyFrame, new: pl.DataFrame | pl.LazyFrame, key
                 f"{max_delete_share:.0%}); refusing: a failed or short refresh must not become mass deletions")
     updated = pairs.filter(pl.col("op") == "U").select(key)
     changes = _changed_columns(old, new, updated, key, compare) if len(updated) else None
-    out = pairs.with_columns(cdc_at=pl.lit(at or datetime.now()), old_snapshot=pl.lit(old_snapshot, pl.String),
+    out = pairs.with_columns(cdc_at=pl.lit(at or now()), old_snapshot=pl.lit(old_snapshot, pl.String),
                              new_snapshot=pl.lit(new_snapshot, pl.String))
     if changes is not None:
         out = out.join(changes, on=key, how="left")
