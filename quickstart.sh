@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up Baliza in .venv, start the offline PNCP sandbox on loopback, and materialize one whole day
-# (raw -> details -> staging -> marts) with Dagster into data/lake and data/baliza.duckdb.
+# (raw -> details -> staging -> marts) with Dagster into data/lake and the warehouse (catalog data/catalog.sqlite,
+# its data under data/lake/warehouse/).
 #   bash quickstart.sh [DAY]       materialize DAY (default: three days ago, Brasília), then print what it holds
 #   bash quickstart.sh dev [DAY]   the same offline sandbox, with the same clock, under `dagster dev`
 set -euo pipefail

@@ -1,19 +1,6 @@
 """Every setting Baliza takes from the environment, read and checked in this one place: the code
 location (resources, schedules), the `baliza` commands and the summary all use :class:`Settings`.
-
-| Variable | Default |
-|---|---|
-| PNCP_CONSULTA_URL / PNCP_DETAIL_URL | the real PNCP |
-| PNCP_CONSULTA_CONCURRENCY / PNCP_DETAIL_CONCURRENCY / PNCP_DETAIL_MAX_CONCURRENCY | 6 / 8 / 64 |
-| PNCP_READ_TIMEOUT / PNCP_TIME_SCALE | 60 / 1 |
-| BALIZA_CONSULTA_SHARE / BALIZA_DETAIL_SHARE | 1 / 1 (the share of each API's requests in flight Baliza may use) |
-| BALIZA_DUCKDB_PATH | data/baliza.duckdb |
-| BALIZA_DUCKDB_MEMORY_LIMIT | 512MB |
-| BALIZA_LAKE | data/lake (or s3://bucket/prefix) |
-| BALIZA_HARVEST_CRON | 0 6 * * * (Brasília time) |
-| BALIZA_RECOVERY_DAYS / BALIZA_RECOVERY_BACKOFF / BALIZA_RECOVERY_BACKOFF_CAP / BALIZA_RECOVERY_INTERVAL | 30 / 900 / 21600 / 600 (days; seconds) |
-| BALIZA_QUERY_TIMEOUT | 300 (seconds a `baliza query` statement may run) |
-| AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION | unset (AWS defaults) |
+``VARIABLES`` declares each variable once: its default, the check its value passes, and what it is for.
 """
 
 from __future__ import annotations
@@ -21,16 +8,17 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .lib.lake import Lake, S3Settings
 from .lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
+from .lib.warehouse import catalog as _catalog
 
-DEFAULT_DUCKDB = "data/baliza.duckdb"
+DEFAULT_CATALOG = _catalog.DEFAULT
+DEFAULT_DUCKDB = "data/baliza.duckdb"  # the DuckDB file of earlier versions, the source of `baliza migrate-warehouse`
 DEFAULT_LAKE = "data/lake"
 DEFAULT_MEMORY_LIMIT = "512MB"  # DuckDB spills to disk beyond it; keeps a run's memory flat as the warehouse grows
 MIN_MEMORY_LIMIT = "64MB"  # below it DuckDB cannot hold a run's work, and every run fails out of memory
@@ -128,63 +116,56 @@ def memory_limit(raw: str) -> str | None:
     return None
 
 
-def duckdb_path(raw: str) -> str | None:
-    """Whether the warehouse file can be created and written at ``raw``: its folder must exist or be creatable,
-    and take new files (DuckDB writes a .wal file beside the warehouse). Probed by creating and removing a
-    folder in the nearest existing one, as permissions alone do not tell (root may write anywhere, /proc
-    takes nothing)."""
-    if raw.strip() == "":
-        return "empty: DuckDB would keep the warehouse in memory and lose it when the run ends"
-    path = Path(raw).absolute()
-    if path.is_dir():
-        return "is a directory; expected the path of the warehouse file"
-    folder = existing = path.parent
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        return f"its folder {folder} cannot be created: {existing} is not a folder"
-    try:
-        os.rmdir(tempfile.mkdtemp(prefix=".baliza-probe-", dir=existing))
-    except OSError as e:
-        what = "written" if existing == folder else "created"
-        return f"its folder {folder} cannot be {what}: {existing} takes no new file or folder ({e.strerror})"
-    return None
+def catalog(raw: str) -> str | None:
+    """Whether the warehouse's catalog can be used at ``raw`` (see ``lib.warehouse.catalog``)."""
+    return _catalog.problem(raw)
 
 
-# variable -> (default, check): the checks every value passes before the code location loads
-VARIABLES: dict[str, tuple[str | None, Callable[[str], str | None] | None]] = {
-    "PNCP_CONSULTA_URL": (REAL_CONSULTA, url),
-    "PNCP_DETAIL_URL": (REAL_DETAIL, url),
-    "PNCP_CONSULTA_CONCURRENCY": ("6", count),
-    "PNCP_DETAIL_CONCURRENCY": ("8", count),
-    "PNCP_DETAIL_MAX_CONCURRENCY": ("64", count),
-    "PNCP_READ_TIMEOUT": ("60", seconds),
-    "PNCP_TIME_SCALE": ("1", seconds),
-    "BALIZA_CONSULTA_SHARE": ("1", share),
-    "BALIZA_DETAIL_SHARE": ("1", share),
-    "BALIZA_DUCKDB_PATH": (DEFAULT_DUCKDB, duckdb_path),
-    "BALIZA_DUCKDB_MEMORY_LIMIT": (DEFAULT_MEMORY_LIMIT, memory_limit),
-    "BALIZA_LAKE": (DEFAULT_LAKE, None),
-    "BALIZA_HARVEST_CRON": (DEFAULT_HARVEST_CRON, cron),
-    "BALIZA_RECOVERY_DAYS": ("30", count),
-    "BALIZA_RECOVERY_BACKOFF": ("900", seconds),
-    "BALIZA_RECOVERY_BACKOFF_CAP": ("21600", seconds),
-    "BALIZA_RECOVERY_INTERVAL": ("600", seconds),
-    "BALIZA_QUERY_TIMEOUT": ("300", seconds),
-    "BALIZA_ENV": ("local", environment),
-    "BALIZA_GIT_URL": (None, url),
-    "BALIZA_GIT_BRANCH": ("main", None),
-    "AWS_ENDPOINT_URL": (None, None),
-    "AWS_ACCESS_KEY_ID": (None, None),
-    "AWS_SECRET_ACCESS_KEY": (None, None),
-    "AWS_REGION": (None, None),
+class Variable(NamedTuple):
+    default: str | None
+    check: Callable[[str], str | None] | None
+    description: str
+
+
+# Every variable: its default, the check a value passes before the code location loads, and what it is for
+VARIABLES: dict[str, Variable] = {
+    "PNCP_CONSULTA_URL": Variable(REAL_CONSULTA, url, "PNCP's consulta API (the sandbox's, offline)"),
+    "PNCP_DETAIL_URL": Variable(REAL_DETAIL, url, "PNCP's detail API (itens, arquivos, resultados)"),
+    "PNCP_CONSULTA_CONCURRENCY": Variable("6", count, "requests in flight on the consulta API"),
+    "PNCP_DETAIL_CONCURRENCY": Variable("8", count, "where the detail API's adaptive limit starts"),
+    "PNCP_DETAIL_MAX_CONCURRENCY": Variable("64", count, "the most the detail API's limit may grow to"),
+    "PNCP_READ_TIMEOUT": Variable("60", seconds, "seconds a PNCP answer may take"),
+    "PNCP_TIME_SCALE": Variable("1", seconds, "multiplies every wait and timeout (a sandbox with scaled latency)"),
+    "BALIZA_CONSULTA_SHARE": Variable("1", share, "the share of the consulta API's requests in flight Baliza may use"),
+    "BALIZA_DETAIL_SHARE": Variable("1", share, "the share of the detail API's requests in flight Baliza may use"),
+    "BALIZA_CATALOG": Variable(DEFAULT_CATALOG, catalog,
+                               "the warehouse's DuckLake catalog: a SQLite file, or postgresql://USER:PASSWORD@HOST:"
+                               "PORT/DATABASE (production); its data files live under BALIZA_LAKE's warehouse/"),
+    "BALIZA_DUCKDB_PATH": Variable(DEFAULT_DUCKDB, None,
+                                   "the DuckDB file of earlier versions, read only by `baliza migrate-warehouse`"),
+    "BALIZA_DUCKDB_MEMORY_LIMIT": Variable(DEFAULT_MEMORY_LIMIT, memory_limit,
+                                           "the memory DuckDB may use in a run before it spills to disk"),
+    "BALIZA_LAKE": Variable(DEFAULT_LAKE, None, "the lake: a folder or s3://bucket/prefix"),
+    "BALIZA_HARVEST_CRON": Variable(DEFAULT_HARVEST_CRON, cron, "when the daily harvest runs (Brasília time)"),
+    "BALIZA_RECOVERY_DAYS": Variable("30", count, "days back the recovery sensor asks again for"),
+    "BALIZA_RECOVERY_BACKOFF": Variable("900", seconds, "seconds before a failed day's first recovery"),
+    "BALIZA_RECOVERY_BACKOFF_CAP": Variable("21600", seconds, "the longest wait between recoveries of a day"),
+    "BALIZA_RECOVERY_INTERVAL": Variable("600", seconds, "seconds between the recovery sensor's ticks"),
+    "BALIZA_QUERY_TIMEOUT": Variable("300", seconds, "seconds a `baliza query` statement may run"),
+    "BALIZA_ENV": Variable("local", environment, "production runs the schedules and sensors from the start"),
+    "BALIZA_GIT_URL": Variable(None, url, "the repository the UI's source links point to"),
+    "BALIZA_GIT_BRANCH": Variable("main", None, "the branch of those links"),
+    "AWS_ENDPOINT_URL": Variable(None, None, "the S3 endpoint of an s3:// lake (unset: AWS)"),
+    "AWS_ACCESS_KEY_ID": Variable(None, None, "the S3 credentials (unset: AWS defaults)"),
+    "AWS_SECRET_ACCESS_KEY": Variable(None, None, "the S3 credentials (unset: AWS defaults)"),
+    "AWS_REGION": Variable(None, None, "the S3 region (unset: us-east-1)"),
 }
 
 
 # local: schedules and sensors start stopped, nothing is fetched until someone asks; production: they run
 ENVIRONMENTS = ("local", "production")
 
-TAKEN_AS_GIVEN = ("BALIZA_DUCKDB_PATH", "BALIZA_DUCKDB_MEMORY_LIMIT")
+TAKEN_AS_GIVEN = ("BALIZA_DUCKDB_MEMORY_LIMIT",)
 
 
 def budgeted(ceiling: int, share_: float) -> int:
@@ -202,7 +183,8 @@ class Settings:
     detail_max_concurrency: int = 64
     read_timeout: float = 60.0
     time_scale: float = 1.0
-    duckdb_path: str = DEFAULT_DUCKDB
+    catalog: str = DEFAULT_CATALOG  # BALIZA_CATALOG
+    duckdb_path: str = DEFAULT_DUCKDB  # the source of `baliza migrate-warehouse` only
     duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
     lake_location: str = DEFAULT_LAKE
     s3: S3Settings = field(default_factory=S3Settings)
@@ -220,12 +202,12 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, strict: bool = True) -> Settings:
         """The settings of this environment; an empty variable means its default (but an empty DuckDB
-        path or memory limit is taken as given, and refused where it is used). Raises
+        memory limit is taken as given, and refused where it is used). Raises
         :class:`SettingsError` naming every variable whose value would be refused; ``strict=False``
         takes the default in its place (the operator commands, which report it themselves)."""
         env = os.environ if env is None else env
         raw, problems = {}, []
-        for name, (default, check) in VARIABLES.items():
+        for name, (default, check, _) in VARIABLES.items():
             value = env.get(name)
             value = value.strip() if value is not None else None
             if value and check and (reason := check(value)):
@@ -241,7 +223,8 @@ class Settings:
             detail_concurrency=budgeted(int(raw["PNCP_DETAIL_CONCURRENCY"]), detail_share),
             detail_max_concurrency=budgeted(int(raw["PNCP_DETAIL_MAX_CONCURRENCY"]), detail_share),
             read_timeout=float(raw["PNCP_READ_TIMEOUT"]), time_scale=float(raw["PNCP_TIME_SCALE"]),
-            duckdb_path=raw["BALIZA_DUCKDB_PATH"], duckdb_memory_limit=raw["BALIZA_DUCKDB_MEMORY_LIMIT"],
+            catalog=raw["BALIZA_CATALOG"], duckdb_path=raw["BALIZA_DUCKDB_PATH"],
+            duckdb_memory_limit=raw["BALIZA_DUCKDB_MEMORY_LIMIT"],
             lake_location=raw["BALIZA_LAKE"],
             s3=S3Settings(raw["AWS_ENDPOINT_URL"], raw["AWS_ACCESS_KEY_ID"], raw["AWS_SECRET_ACCESS_KEY"],
                           raw["AWS_REGION"]),
@@ -262,3 +245,7 @@ class Settings:
 
     def lake(self) -> Lake:
         return Lake(self.lake_location, self.s3)
+
+    def warehouse_catalog(self):
+        """The warehouse's catalog (``lib.warehouse.Catalog``)."""
+        return _catalog.Catalog.parse(self.catalog)

@@ -98,9 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     day = date.fromisoformat(argv[0]) if argv else None
     settings = Settings.from_env(strict=False)
-    path = settings.duckdb_path
-    with warehouse.connect(path, settings.lake(), settings.s3, read_only=True) as con:
-        print(f"Warehouse {path}" + (f", day {day}" if day else ", all days"))
+    catalog = settings.warehouse_catalog()
+    with warehouse.connect(catalog, settings.lake(), settings.s3, read_only=True) as con:
+        print(f"Warehouse {catalog.describe()}" + (f", day {day}" if day else ", all days"))
         for line in lines(con, day):
             print(line)
     return 0

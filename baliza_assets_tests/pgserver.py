@@ -77,3 +77,13 @@ def postgres(password: str, user: str = "baliza", db: str = "dagster"):
         subprocess.run(_as_owner([_bin("pg_ctl"), "-D", data, "-m", "fast", "-w", "-t", str(DEADLINE_S), "stop"],
                                  owner), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def database_of_its_own(pg: Postgres, name: str, password: str) -> str:
+    """A database ``name`` owned by a role ``name`` of its own (LOGIN, ``password``), as a deployment gives the
+    warehouse's catalog beside Dagster's; its postgresql:// URL."""
+    env = {**os.environ, "PGPASSWORD": pg.password}
+    for sql in (f"CREATE ROLE {name} LOGIN PASSWORD '{password}'", f"CREATE DATABASE {name} OWNER {name}"):
+        subprocess.run(["psql", "-h", pg.host, "-p", str(pg.port), "-U", pg.user, "-d", "postgres", "-v",
+                        "ON_ERROR_STOP=1", "-c", sql], env=env, check=True, capture_output=True)
+    return f"postgresql://{name}:{password}@{pg.host}:{pg.port}/{name}"

@@ -1,4 +1,5 @@
-"""Run the asset graph against a sandbox, with a real Dagster instance, lake and DuckDB file."""
+"""Run the asset graph against a sandbox, with a real Dagster instance, lake and warehouse (a DuckLake whose
+catalog is a SQLite file, ``<root>/catalog.sqlite``, its data under the lake)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from baliza_assets.definitions import ASSETS, CHECKS
 from baliza_assets.defs.resources import LakeResource, PncpResource
@@ -15,6 +15,8 @@ from baliza_assets.defs.wiring import build_resources
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.staging.sources import SOURCES
 from baliza_sandbox import World
+
+CATALOG = "catalog.sqlite"  # the warehouse's catalog in a test's folder
 
 
 def resources(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -> dict:
@@ -27,7 +29,7 @@ def resources(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -
     )
     client = PncpResource(consulta_url=endpoints.consulta, detail_url=endpoints.detail,
                           **{"time_scale": 0.01, "read_timeout": 3000.0, **pncp})  # 30 s: a busy machine is slow, never wrong
-    return build_resources(client, lake_res, str(root / "baliza.duckdb"))
+    return build_resources(client, lake_res, str(root / CATALOG))
 
 
 def materialize(res: dict, instance, day: date | None = None, last: date | None = None, selection=None,
@@ -62,11 +64,12 @@ KEY_SQL = {
 }
 
 
-def staged(db: Path | str, day: date) -> dict[str, Counter]:
+def staged(db: Path | str, day: date, s3=None) -> dict[str, Counter]:
     """Natural keys per staging table for a day as its primary source showed them (the publication
-    listing, the day's details; the update feed for atas), counted (a count above 1 is a duplicate)."""
+    listing, the day's details; the update feed for atas), counted (a count above 1 is a duplicate). ``db``:
+    the warehouse's catalog (``s3``: the endpoint and credentials of a lake on S3)."""
     out = {}
-    with warehouse.connect(str(db), read_only=True) as con:
+    with warehouse.connect(str(db), s3=s3, read_only=True) as con:
         for table, key in KEY_SQL.items():
             primary = SOURCES[table][0]
             rows = con.execute(f"SELECT {key} FROM staging.{table} WHERE partition_date = ? AND source = ? "
@@ -75,8 +78,8 @@ def staged(db: Path | str, day: date) -> dict[str, Counter]:
     return out
 
 
-def assert_day_matches(world: World, db, day: date) -> dict[str, int]:
-    expected, got = truth(world, day), staged(db, day)
+def assert_day_matches(world: World, db, day: date, s3=None) -> dict[str, int]:
+    expected, got = truth(world, day), staged(db, day, s3)
     for table, keys in expected.items():
         dups = {k: n for k, n in got[table].items() if n > 1}
         assert not dups, f"staging.{table} {day}: duplicated keys {list(dups)[:3]}"
@@ -85,9 +88,8 @@ def assert_day_matches(world: World, db, day: date) -> dict[str, int]:
     return {t: len(k) for t, k in expected.items()}
 
 
-def query(db, sql: str, params=None):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+def query(db, sql: str, params=None, s3=None, as_of: warehouse.AsOf | None = None):
+    """The rows of ``sql`` on the warehouse whose catalog is ``db``, read as a reader does (``s3``: the S3
+    endpoint and credentials of a lake on S3; ``as_of``: at that snapshot)."""
+    with warehouse.connect(str(db), s3=s3, read_only=True, as_of=as_of) as con:
         return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()

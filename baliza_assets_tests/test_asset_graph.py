@@ -37,7 +37,7 @@ def graph() -> dict:
                            f"{type(node.partitions_def).__name__}({node.partitions_def.start.date()}, "
                            f"{node.partitions_def.timezone})"),
             "backfill_policy": None if policy is None else str(policy.policy_type.value),
-            "pool": node.pools and sorted(node.pools),
+            "pool": sorted(node.pools) or None,
             "kinds": sorted(spec.kinds) if spec else None,
             "io_manager": node.assets_def.get_io_manager_key_for_asset_key(key),
             "partition_expr": (node.metadata or {}).get("partition_expr"),

@@ -26,7 +26,7 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
     with serve(sandbox) as ep:
         result = materialize(resources(ep, tmp_path), instance, DAY)
     assert result.success
-    counts = assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
+    counts = assert_day_matches(world, tmp_path / "catalog.sqlite", DAY)
     assert counts["contratacoes"] > 30 and counts["itens"] > counts["contratacoes"]
     assert 0 < counts["resultados"] < counts["itens"], "items with and without results"
     checks = {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
@@ -53,7 +53,7 @@ def test_whole_day_equals_ground_truth(world, serve, tmp_path, instance):
 
     # raw.api_requests holds every request (once, however many attempts a slow machine made it take), and a
     # payload reads back by its sha256.
-    db = tmp_path / "baliza.duckdb"
+    db = tmp_path / "catalog.sqlite"
     archived = query(db, "SELECT DISTINCT regexp_replace(url, '^https?://[^/]+', '') FROM raw.api_requests")
     assert {u for (u,) in archived} == set(sandbox.attempts)
     sha, = query(db, "SELECT payload_sha256 FROM raw.api_requests WHERE endpoint = 'contratos_publicacao'")[0]
@@ -77,7 +77,7 @@ def test_rematerializing_replaces_the_partition(world, serve, tmp_path, instance
     with serve(Sandbox(world, profile("none"))) as ep:
         res = resources(ep, tmp_path)
         assert materialize(res, instance, DAY).success
-        before = query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM raw.api_requests")[0][0]
+        before = query(tmp_path / "catalog.sqlite", "SELECT count(*) FROM raw.api_requests")[0][0]
         again = materialize(res, instance, DAY)
         assert again.success
     columns = {e.asset_key.to_user_string(): e for e in again.get_asset_check_evaluations()
@@ -86,7 +86,7 @@ def test_rematerializing_replaces_the_partition(world, serve, tmp_path, instance
                                                      "resultados")}
     assert all(e.passed for e in columns.values()), "the same code must not report column drift"
     assert not any("fewer than 2" in (e.description or "") for e in columns.values()), "the second run compares"
-    db = tmp_path / "baliza.duckdb"
+    db = tmp_path / "catalog.sqlite"
     assert_day_matches(world, db, DAY)
     assert query(db, "SELECT count(*) FROM raw.api_requests")[0][0] == before
     assert query(db, "SELECT count(*) - count(DISTINCT (raw_table, request_id)) FROM raw.api_requests")[0][0] == 0
@@ -103,7 +103,7 @@ def test_whole_day_with_faults(world, serve, tmp_path, instance):
     with serve(sandbox) as ep:
         result = materialize(resources(ep, tmp_path), instance, DAY)
     assert result.success
-    assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
+    assert_day_matches(world, tmp_path / "catalog.sqlite", DAY)
     errors = sum(n for (api, status), n in sandbox.stats.requests.items() if status >= 400)
     assert errors > 0, "the fault profile never fired"
     meta = _materializations(result)

@@ -28,15 +28,15 @@ def test_three_day_range_from_the_cli_in_one_run(world, serve, tmp_path):
     with serve(Sandbox(world, profile("real", 0.005))) as ep:
         env = {**os.environ, "DAGSTER_HOME": str(home), "PNCP_CONSULTA_URL": ep.consulta,
                "PNCP_DETAIL_URL": ep.detail, "PNCP_TIME_SCALE": "0.01", "BALIZA_LAKE": str(tmp_path / "lake"),
-               "BALIZA_DUCKDB_PATH": str(tmp_path / "baliza.duckdb")}
+               "BALIZA_CATALOG": str(tmp_path / "catalog.sqlite")}
         done = subprocess.run(
             [str(Path(sys.executable).with_name("dagster")), "asset", "materialize", "-m", "baliza_assets.definitions",
              "--select", PARTITIONED, "--partition-range", f"{first}...{last}"],
             env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     for day in (first, DAY, last):
-        assert_day_matches(world, tmp_path / "baliza.duckdb", day)
-    spend = query(tmp_path / "baliza.duckdb", "SELECT data, sum(contratacoes) FROM marts.daily_spend GROUP BY 1 ORDER BY 1")
+        assert_day_matches(world, tmp_path / "catalog.sqlite", day)
+    spend = query(tmp_path / "catalog.sqlite", "SELECT data, sum(contratacoes) FROM marts.daily_spend GROUP BY 1 ORDER BY 1")
     assert [d for d, _ in spend] == [first, DAY, last]
     assert [n for _, n in spend] == [len(world.published("contratacoes", d)) for d in (first, DAY, last)]
 

@@ -35,8 +35,8 @@ def test_failure_mid_partition_then_resume(world, serve, tmp_path, instance):
     assert not lake.exists("raw/contratos", DAY), "a failed fetch must not leave a partition that looks complete"
     pending = lake.scan_pending("raw/contratos", DAY).collect()
     assert sorted(pending["numero_pagina"].to_list()) == [1, 2]
-    assert not (tmp_path / "baliza.duckdb").exists() or not query(
-        tmp_path / "baliza.duckdb",
+    assert not (tmp_path / "catalog.sqlite").exists() or not query(
+        tmp_path / "catalog.sqlite",
         "SELECT * FROM duckdb_tables() WHERE schema_name = 'staging' AND table_name = 'contratos'")
 
     healthy = Sandbox(big, Faults())
@@ -49,6 +49,6 @@ def test_failure_mid_partition_then_resume(world, serve, tmp_path, instance):
     assert meta["raw/contratos"]["requests_resumed"].value == 2
     assert meta["raw/contratos"]["requests_fetched"].value == 4
     assert lake.exists("raw/contratos", DAY) and not lake.store.list("_pending/")
-    got = query(tmp_path / "baliza.duckdb", "SELECT count(*), count(DISTINCT numero_controle_pncp) FROM staging.contratos")
+    got = query(tmp_path / "catalog.sqlite", "SELECT count(*), count(DISTINCT numero_controle_pncp) FROM staging.contratos")
     truth = len(big.published("contratos", DAY))
     assert truth > 2500 and got == [(truth, truth)]

@@ -34,7 +34,13 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
         res = resources(ep, tmp_path, lake=location, s3=s3_server)
         assert materialize(res, instance, DAY).success
         assert materialize(res, instance, DAY).success  # idempotent on S3 too
-    keys = sorted(o["Key"] for o in s3_server.client().list_objects_v2(Bucket=bucket)["Contents"])
+    pages = s3_server.client().get_paginator("list_objects_v2").paginate(Bucket=bucket)
+    keys = sorted(o["Key"] for page in pages for o in page.get("Contents", []))
+    # the warehouse's data files: Parquet under the lake's warehouse/ (its catalog is a file beside the test)
+    data = [k for k in keys if k.startswith("archive/warehouse/")]
+    assert data and all(k.endswith(".parquet") for k in data), data
+    assert {k.split("/")[2] for k in data} >= {"staging", "cdc", "marts"}, data
+    keys = [k for k in keys if not k.startswith("archive/warehouse/")]
     changes = {}
     for k in keys:
         if k.startswith("archive/cdc/"):
@@ -50,10 +56,10 @@ def test_whole_day_with_the_lake_on_s3(world, serve, tmp_path, s3_server, bucket
         f"archive/{t}/date={DAY}/part-0.parquet"
         for t in raw + tuple(f"meta/{kept}/{t}" for t in raw for kept in ("schema_versions", "listed")))
     assert not (tmp_path / "lake").exists(), "nothing may go to local disk when the lake is on S3"
-    assert_day_matches(world, tmp_path / "baliza.duckdb", DAY)
+    assert_day_matches(world, tmp_path / "catalog.sqlite", DAY, s3=_settings(s3_server))
 
     lake = Lake(location, _settings(s3_server))
-    with warehouse.connect(str(tmp_path / "baliza.duckdb"), lake, _settings(s3_server), read_only=True) as con:
+    with warehouse.connect(str(tmp_path / "catalog.sqlite"), lake, _settings(s3_server), read_only=True) as con:
         n, statuses = con.execute("SELECT count(*), list(DISTINCT http_status ORDER BY http_status) "
                                   "FROM raw.api_requests").fetchone()
         sha = con.execute("SELECT payload_sha256 FROM raw.api_requests WHERE endpoint = 'itens' LIMIT 1").fetchone()[0]

@@ -63,7 +63,7 @@ def captured_twice(tmp_path_factory):
         first = sandbox_state(world)
         world.set_now(LATER)
         assert materialize(res, instance, DAY, selection=CAPTURE).success
-        yield world, (first, sandbox_state(world)), tmp_path / "baliza.duckdb", tmp_path, instance, res
+        yield world, (first, sandbox_state(world)), tmp_path / "catalog.sqlite", tmp_path, instance, res
 
 
 def test_the_change_log_equals_the_sandbox_ground_truth_op_by_op(captured_twice):
@@ -184,7 +184,7 @@ class ShortWorld(World):
 def test_a_short_refresh_is_refused_and_never_becomes_mass_deletions(serve, tmp_path):
     world = ShortWorld(seed=7, volume="small", now=NOW)
     contratos = dg.AssetSelection.assets(["raw", "contratos"], ["staging", "contratos"], ["cdc", "contratos"])
-    db = tmp_path / "baliza.duckdb"
+    db = tmp_path / "catalog.sqlite"
     with dg.instance_for_test() as instance, serve(Sandbox(world, Faults())) as ep:
         res = resources(ep, tmp_path)
         assert materialize(res, instance, DAY, selection=contratos).success
@@ -213,7 +213,7 @@ def test_atas_are_compared_key_by_key_across_update_days(serve, tmp_path):
         world.set_now(datetime.combine(later_day + timedelta(days=1), time()))
         assert materialize(res, instance, later_day, selection=atas).success
         second = {a["numeroControlePNCPAta"] for a in world.updated("atas", later_day)}
-    db = tmp_path / "baliza.duckdb"
+    db = tmp_path / "catalog.sqlite"
     log = dict(query(db, "SELECT numero_controle_pncp_ata, op FROM cdc.atas_changes WHERE partition_date = ?",
                      [later_day]))
     assert first & second, "some atas of the first day were updated again"
@@ -240,7 +240,7 @@ def test_a_sweep_listing_that_does_not_reconcile_records_nothing(serve, tmp_path
         no_late_feed = {"ops": {"raw__sweeps": {"config": {"late_feed_days": 0}}}}
         assert dg.materialize([*ASSETS, *CHECKS], partition_key=later.isoformat(), resources=res, instance=instance,
                               selection=sweep, run_config=no_late_feed).success
-    db = tmp_path / "baliza.duckdb"
+    db = tmp_path / "catalog.sqlite"
     changed = {k for k, op, _ in world.changes("contratos", NOW, world.now)
                if k in {r["numeroControlePNCP"] for r in world.published("contratos", DAY, as_of=NOW)}}
     assert len(changed) > 100, "the sweep would have seen many changes"

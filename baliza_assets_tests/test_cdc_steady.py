@@ -73,8 +73,8 @@ def test_the_change_log_is_the_sandboxs_event_log(steady, entity):
     settled = last_run - timedelta(days=world.volume.backdate_max_days + 1)
     truth = world.changes(entity, datetime.combine(FIRST, time()), last_run)
     assert {op for _, op, _ in truth} == {"U", "D"} and len(truth) > 30, "the world must change, and delete"
-    ours = ops_by_key(root / "baliza.duckdb", entity)
-    published = {r[0] for r in query(root / "baliza.duckdb", f"SELECT {KEYS[entity]} FROM cdc.{entity}_history")}
+    ours = ops_by_key(root / "catalog.sqlite", entity)
+    published = {r[0] for r in query(root / "catalog.sqlite", f"SELECT {KEYS[entity]} FROM cdc.{entity}_history")}
     assert all(ops[0] == "I" and "I" not in ops[1:] for ops in ours.values()), "one insert per record, first"
     expected_all, expected_settled = defaultdict(list), defaultdict(list)
     for key, op, visible in truth:
@@ -85,14 +85,14 @@ def test_the_change_log_is_the_sandboxs_event_log(steady, entity):
         got = ours.get(key, [])[1:]
         assert got[:len(expected_settled[key])] == expected_settled[key], (key, got, expected_all[key])
         assert got == expected_all[key][:len(got)], f"{key}: {got} is not the sandbox's {expected_all[key]}"
-    backdated = query(root / "baliza.duckdb", f"SELECT count(*) FROM cdc.{entity}_changes WHERE op = 'U' "
+    backdated = query(root / "catalog.sqlite", f"SELECT count(*) FROM cdc.{entity}_changes WHERE op = 'U' "
                                               "AND CAST(pncp_stamp AS DATE) < CAST(cdc_at AS DATE) - 1")[0][0]
     assert backdated > 0, "a backdated amendment keeps PNCP's earlier stamp beside when it was seen"
 
 
 def test_current_state_is_the_sandboxs_state(steady):
     world, root, *_ = steady
-    db = root / "baliza.duckdb"
+    db = root / "catalog.sqlite"
     for entity in ("contratacoes", "contratos"):
         truth = {}
         for n in range(DAYS):
@@ -112,7 +112,7 @@ def test_lake_change_sets_replay_to_the_current_state(steady):
     changes = pl.concat([pl.read_parquet(lake.store.uri(f)) for f in files], how="diagonal_relaxed")
     state = (changes.sort("cdc_at").group_by("numero_controle_pncp").last()
              .filter(pl.col("op") != "D").select("numero_controle_pncp", "valor_global"))
-    current = pl.DataFrame(query(root / "baliza.duckdb", "SELECT numero_controle_pncp, valor_global FROM "
+    current = pl.DataFrame(query(root / "catalog.sqlite", "SELECT numero_controle_pncp, valor_global FROM "
                                                          "cdc.contratos_current"),
                            schema=["numero_controle_pncp", "valor_global"], orient="row")
     assert state.sort("numero_controle_pncp").equals(current.cast(state.schema).sort("numero_controle_pncp"))
@@ -132,7 +132,7 @@ def test_targeted_details_cost_what_changed(steady):
 
 def test_rerunning_a_day_changes_nothing(steady):
     world, root, res, instance, _ = steady
-    db = root / "baliza.duckdb"
+    db = root / "catalog.sqlite"
     counts = "SELECT (SELECT count(*) FROM cdc.contratos_changes), (SELECT count(*) FROM cdc.contratos_history), " \
              "(SELECT count(*) FROM cdc.itens_changes), (SELECT count(*) FROM cdc.snapshots)"
     before = query(db, counts)
@@ -167,7 +167,7 @@ def _results_truth(world: World) -> tuple[dict, dict]:
 
 def test_resultados_are_the_sandboxs_including_those_an_update_brought(steady):
     world, root, *_ = steady
-    db = root / "baliza.duckdb"
+    db = root / "catalog.sqlite"
     truth, later = _results_truth(world)
     ours = defaultdict(dict)
     for compra, item, seq, situacao in query(db, "SELECT numero_controle_pncp_compra, numero_item, sequencial_resultado, "
@@ -185,7 +185,7 @@ def test_resultados_are_the_sandboxs_including_those_an_update_brought(steady):
 
 def test_a_cancelled_result_is_an_update_with_its_changed_columns(steady):
     world, root, *_ = steady
-    db = root / "baliza.duckdb"
+    db = root / "catalog.sqlite"
     truth, _ = _results_truth(world)
     cancelled = {(c, i, s) for c, rs in truth.items() for (i, s), sit in rs.items() if sit == 2}
     rows = query(db, "SELECT numero_controle_pncp_compra, numero_item, sequencial_resultado, changed_columns "
@@ -210,7 +210,7 @@ def test_an_evidence_row_points_to_its_archived_payload(steady):
     """A price researcher cites a row: its link names the compra, and its sha256 returns the very
     payload PNCP sent, which holds that result at that price."""
     world, root, res, instance, _ = steady
-    db = root / "baliza.duckdb"
+    db = root / "catalog.sqlite"
     marts = dg.AssetSelection.assets(["marts", "price_evidence"], ["marts", "item_price_references"])
     assert materialize(res, instance, selection=marts).success
     rows = query(db, "SELECT numero_controle_pncp_compra, numero_item, sequencial_resultado, valor_unitario_homologado, "
@@ -232,7 +232,7 @@ def test_an_evidence_row_points_to_its_archived_payload(steady):
 
 def test_price_references_are_the_homologated_prices_with_the_estimates_beside(steady):
     world, root, res, instance, _ = steady
-    db = root / "baliza.duckdb"
+    db = root / "catalog.sqlite"
     marts = dg.AssetSelection.assets(["marts", "price_evidence"], ["marts", "item_price_references"])
     assert materialize(res, instance, selection=marts).success
     prices = defaultdict(list)
@@ -279,7 +279,7 @@ def test_faults_and_a_vanished_sweep_page_make_no_false_tombstone(steady):
     finally:
         sandbox.faults, sandbox.dropped = profile("none"), set()
     assert sum(sandbox.stats.requests[k] for k in sandbox.stats.requests if k[1] in (429, 500, 503)) > 0
-    db = root / "baliza.duckdb"
+    db = root / "catalog.sqlite"
     for entity in ("contratacoes", "contratos"):
         truth = {k for k, op, _ in world.changes(entity, morning(day - timedelta(days=1)), morning(day)) if op == "D"}
         ours = {r[0] for r in query(db, f"SELECT {KEYS[entity]} FROM cdc.{entity}_changes WHERE op = 'D' "

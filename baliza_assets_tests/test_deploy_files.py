@@ -13,7 +13,8 @@ import yaml
 from dagster._core.instance.config import dagster_instance_config
 
 DEPLOY = Path(__file__).parents[1] / "deploy"
-COMPOSE_ENV = {"DAGSTER_PG_PASSWORD": "x", "BALIZA_S3_ACCESS_KEY": "a", "BALIZA_S3_SECRET_KEY": "b"}
+COMPOSE_ENV = {"DAGSTER_PG_PASSWORD": "x", "BALIZA_CATALOG_PASSWORD": "c", "BALIZA_S3_ACCESS_KEY": "a",
+               "BALIZA_S3_SECRET_KEY": "b"}
 
 
 def _compose() -> list[str] | None:
@@ -50,6 +51,28 @@ def test_compose_binds_the_webserver_to_localhost_and_takes_secrets_from_the_env
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert grpc["host"] == "code" and f'"-p", "{grpc["port"]}"' in dockerfile
     assert "USER baliza" in dockerfile, "the processes do not run as root"
+
+
+def test_no_volume_is_shared_for_the_warehouse():
+    """The warehouse's catalog is a database of its own on the deployment's PostgreSQL, its data files are on S3:
+    the Baliza containers and run pods mount nothing, and need only credentials."""
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(compose["volumes"]) == {"postgres", "lake"}
+    assert all("volumes" not in services[name] for name in ("code", "webserver", "daemon"))
+    env = services["code"]["environment"]
+    assert env["BALIZA_CATALOG"].startswith("postgresql://baliza_catalog:${BALIZA_CATALOG_PASSWORD:?")
+    assert env["BALIZA_CATALOG"].endswith("@postgres:5432/baliza_catalog") and "BALIZA_DUCKDB_PATH" not in env
+    assert "./postgres-init:/docker-entrypoint-initdb.d:ro" in services["postgres"]["volumes"]
+    init = (DEPLOY / "postgres-init" / "catalog.sh").read_text()
+    assert "CREATE ROLE baliza_catalog LOGIN" in init and "CREATE DATABASE baliza_catalog OWNER baliza_catalog" in init
+    values = yaml.safe_load((DEPLOY / "helm" / "values.yaml").read_text())
+    deployment = values["dagster-user-deployments"]["deployments"][0]
+    launcher = values["runLauncher"]["config"]["k8sRunLauncher"]
+    assert "volumes" not in deployment and "volumes" not in launcher and "volumeMounts" not in launcher
+    assert launcher["envSecrets"] == [{"name": "baliza-env"}] == deployment["envSecrets"]
+    assert "BALIZA_CATALOG" in (DEPLOY / "helm" / "values.yaml").read_text()
+    assert not [e for e in deployment["env"] if e["name"] == "BALIZA_DUCKDB_PATH"]
 
 
 @pytest.mark.skipif(_compose() is None, reason="neither `docker compose` nor `docker-compose` is installed")

@@ -1,6 +1,7 @@
-"""The production deployment, as real processes on loopback: PostgreSQL, `dagster api grpc` serving
-baliza_assets, `dagster-daemon run`, `dagster-webserver`, the lake on S3 (SeaweedFS) and the PNCP
-sandbox. The daemon ticks the daily schedule and the update-feed sensor, which launch runs that
+"""The production deployment, as real processes on loopback: PostgreSQL (Dagster's instance, and the
+warehouse's catalog in a database and role of its own), `dagster api grpc` serving baliza_assets,
+`dagster-daemon run`, `dagster-webserver`, the lake and the warehouse's data on S3 (SeaweedFS) and the PNCP
+sandbox: no file is shared between the processes. The daemon ticks the daily schedule and the update-feed sensor, which launch runs that
 succeed; a backfill over a date range is launched through the webserver's GraphQL API and completes."""
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
 from baliza_sandbox.server import running
 
-from .pgserver import postgres
+from .pgserver import database_of_its_own, postgres
 from .s3server import free_port
 from .waiting import http_ok, wait
 
@@ -41,10 +42,13 @@ pytestmark = pytest.mark.e2e
 
 DEPLOY = Path(__file__).parents[1] / "deploy"
 PG_SECRET = f"pg-secret-{uuid.uuid4().hex[:12]}"
+CATALOG_SECRET = f"catalog-secret-{uuid.uuid4().hex[:12]}"
 BIN = Path(sys.executable).parent
 BRASILIA = ZoneInfo("America/Sao_Paulo")
 SCHEDULE = {"repositoryLocationName": "baliza_assets", "repositoryName": "__repository__"}
 DAILY = ("daily_harvest", "daily_updates", "daily_sweep")
+POOLS = ("pncp_consulta", "pncp_detail", *(f"cdc_{e}" for e in ("contratacoes", "contratos", "atas", "itens",
+                                                                "arquivos", "resultados")))
 
 TICKS = """
 query Ticks($schedule: ScheduleSelector!, $automation: SensorSelector!) {
@@ -102,12 +106,15 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
     web = f"http://127.0.0.1:{web_port}"
 
     with postgres(PG_SECRET) as pg, running(Sandbox(world, Faults())) as ep:
+        catalog = database_of_its_own(pg, "baliza_catalog", CATALOG_SECRET)
+        s3 = S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key,
+                        s3_server.region)
         tick = now.replace(second=0, microsecond=0) + timedelta(minutes=1)  # once a day, at that minute
         # The client keeps the real API's timeouts (PNCP_TIME_SCALE unset): the sandbox answers at once,
         # and a machine slow to answer is never taken for a hung API.
         env = {**os.environ, **pg.env(), **s3_server.env(), "DAGSTER_HOME": str(home),
                "PNCP_CONSULTA_URL": ep.consulta, "PNCP_DETAIL_URL": ep.detail,
-               "BALIZA_LAKE": f"s3://{bucket}/lake", "BALIZA_DUCKDB_PATH": str(tmp_path / "baliza.duckdb"),
+               "BALIZA_LAKE": f"s3://{bucket}/lake", "BALIZA_CATALOG": catalog,
                "BALIZA_HARVEST_CRON": f"{tick.minute} {tick.hour} * * *", "BALIZA_ENV": "production"}
         env.pop("PNCP_TIME_SCALE", None)
         procs = Processes(tmp_path, env)
@@ -122,7 +129,7 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
             with dg.DagsterInstance.from_config(str(home)) as instance:
                 for name in DAILY:
                     _declare_schedule_running_since(instance, grpc_port, name, started.timestamp())
-            for pool in ("pncp_consulta", "pncp_detail", "duckdb_writer"):  # as deploy/README.md says
+            for pool in POOLS:  # as deploy/README.md says
                 subprocess.run([str(BIN / "dagster"), "instance", "concurrency", "set", pool, "1"], env=env, check=True,
                                capture_output=True)
             procs.start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")])
@@ -147,22 +154,39 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
                         "daily_sweep": (str(yesterday), "10")}
                 for runs in scheduled.values():
                     _finished(instance, runs[0].run_id, procs)
-                assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
-                             "partition_date = ? AND source = 'publication'", [yesterday])[0][0] == len(
-                    world.published("contratos", yesterday))
+                assert query(catalog, "SELECT count(*) FROM staging.contratos WHERE partition_date = ? AND "
+                             "source = 'publication'", [yesterday], s3)[0][0] == len(world.published("contratos",
+                                                                                                     yesterday))
+                # The warehouse's data went to S3 (nothing on the machine's disk), and `baliza query` reads it from
+                # the catalog's database, showing neither the catalog's password nor the S3 secret.
+                keys = [o["Key"] for page in s3_server.client().get_paginator("list_objects_v2").paginate(
+                    Bucket=bucket, Prefix="lake/warehouse/") for o in page.get("Contents", [])]
+                assert all(k.endswith(".parquet") for k in keys), keys[:5]  # (small inserts stay in the catalog)
+                assert query(catalog, "SELECT value FROM baliza.options() WHERE option_name = 'data_path'", [], s3) == [
+                    (f"s3://{bucket}/lake/warehouse/",)]
+                assert not list(tmp_path.rglob("*.sqlite")) and not list(tmp_path.rglob("*.duckdb"))
+                shown = subprocess.run([str(BIN / "baliza"), "query", "--format", "csv",
+                                        "SELECT (SELECT count(*) FROM staging.contratos) AS n, (SELECT string_agg("
+                                        "coalesce(path, ''), ' ') FROM duckdb_databases()) AS paths, (SELECT "
+                                        "string_agg(secret_string, ' ') FROM duckdb_secrets()) AS secrets"],
+                                       env=env, capture_output=True, text=True, timeout=300)
+                assert shown.returncode == 0, shown.stderr
+                assert shown.stdout.splitlines()[1].split(",")[0] == str(query(catalog, "SELECT count(*) FROM "
+                                                                                  "staging.contratos", [], s3)[0][0])
+                assert CATALOG_SECRET not in shown.stdout and s3_server.secret_access_key not in shown.stdout
+                assert "password=redacted" in shown.stdout and "secret=redacted" in shown.stdout
 
                 # 2. The update feed cost what it changed: itens again for exactly the earlier compras it
                 # reports, each with its own detail request, and their versions captured.
                 changed = {r["numeroControlePNCP"] for r in world.updated("contratacoes", yesterday)
                            if r["dataPublicacaoPncp"][:10] < yesterday.isoformat()}
-                lake = Lake(f"s3://{bucket}/lake", S3Settings(s3_server.endpoint_url, s3_server.access_key_id,
-                                                               s3_server.secret_access_key, s3_server.region))
+                lake = Lake(f"s3://{bucket}/lake", s3)
                 asked = set(lake.read("raw/itens_updated", yesterday)["context"].str.json_path_match("$.compra"))
                 assert changed and asked == changed
                 # Every contratação published yesterday was inserted once, by whichever of the day's runs saw it
                 # first (the publication listing, the update feed or the sweep: the runs share the pools).
-                inserted = query(tmp_path / "baliza.duckdb", "SELECT numero_controle_pncp, source FROM "
-                                 "cdc.contratacoes_changes WHERE op = 'I' AND partition_date = ?", [yesterday])
+                inserted = query(catalog, "SELECT numero_controle_pncp, source FROM cdc.contratacoes_changes WHERE "
+                                 "op = 'I' AND partition_date = ?", [yesterday], s3)
                 published = {r["numeroControlePNCP"] for r in world.published("contratacoes", yesterday)}
                 firsts = [k for k, _ in inserted if k in published]
                 assert sorted(firsts) == sorted(published), {s for _, s in inserted}
@@ -180,9 +204,8 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
                 status = wait("the backfill to finish", backfill_done, 1800)
                 assert status in ("COMPLETED", "COMPLETED_SUCCESS"), status
                 for day in (first, last):
-                    assert query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.contratos WHERE "
-                                 "partition_date = ? AND source = 'publication'", [day])[0][0] == len(
-                        world.published("contratos", day))
+                    assert query(catalog, "SELECT count(*) FROM staging.contratos WHERE partition_date = ? AND "
+                                 "source = 'publication'", [day], s3)[0][0] == len(world.published("contratos", day))
 
                 # 4. Staging partitions the backfill materialized without CDC are captured by the automation
                 # sensor, in runs of their own that succeed.
@@ -193,11 +216,11 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
                     runs = _runs(instance, {"dagster/sensor_name": "automation"})
                     failed = [r.run_id for r in runs if r.status == dg.DagsterRunStatus.FAILURE]
                     assert not failed, f"automation runs failed: {failed}"
-                    return backfilled <= _captured(tmp_path, yesterday, "contratos") or None
+                    return backfilled <= _captured(catalog, s3, yesterday, "contratos") or None
 
                 wait("the automation sensor to capture the backfilled days", automated_captures, 1200)
-                rows = query(tmp_path / "baliza.duckdb", "SELECT partition_date, rows FROM cdc.snapshots WHERE "
-                             "entity = 'contratos' AND partition_date IN (?, ?)", [first, last])
+                rows = query(catalog, "SELECT partition_date, rows FROM cdc.snapshots WHERE "
+                             "entity = 'contratos' AND partition_date IN (?, ?)", [first, last], s3)
                 assert set(rows) >= {(d, len(world.published("contratos", d))) for d in backfilled}
 
                 # 5. The webserver shows the schedules and the automation sensor running, with ticks that
@@ -247,15 +270,15 @@ def _runs(instance, tags: dict, status=None) -> list:
     return instance.get_runs(filters=filters)
 
 
-def _captured(tmp_path: Path, before: date, *entities: str) -> set[date]:
+def _captured(catalog: str, s3: S3Settings, before: date, *entities: str) -> set[date]:
     """The publication days before ``before`` that CDC has captured for any of ``entities``."""
-    return {d for (d,) in query(tmp_path / "baliza.duckdb", "SELECT DISTINCT partition_date FROM cdc.snapshots "
-                                "WHERE list_contains(?, entity) AND partition_date < ?", [list(entities), before])}
+    return {d for (d,) in query(catalog, "SELECT DISTINCT partition_date FROM cdc.snapshots "
+                                "WHERE list_contains(?, entity) AND partition_date < ?", [list(entities), before], s3)}
 
 
-def query(db: Path, sql: str, params: list) -> list:
-    """Read the warehouse, waiting out a run that holds DuckDB's write lock."""
-    with warehouse.connect(str(db), read_only=True, lock_wait_s=1800) as con:
+def query(catalog, sql: str, params: list, s3: S3Settings | None = None) -> list:
+    """Read the warehouse as a reader does, while runs write it (``s3``: where its data files are)."""
+    with warehouse.connect(str(catalog), s3=s3, read_only=True) as con:
         return con.execute(sql, params).fetchall()
 
 

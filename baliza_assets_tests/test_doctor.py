@@ -19,6 +19,7 @@ from dagster._core.test_utils import create_run_for_test
 
 from baliza_assets.defs.reaper import PROCESS_TAG
 from baliza_assets.lib import warehouse
+from baliza_assets.lib.lake import Lake
 from baliza_assets.lib.processes import identity
 from baliza_assets.ops import doctor
 from baliza_assets.settings import Settings, SettingsError
@@ -30,7 +31,7 @@ from .conftest import DAY, NOW
 
 LOCAL_INSTANCE = Path(__file__).parents[1] / "deploy" / "local" / "dagster.yaml"
 VARIABLES = ("PNCP_CONSULTA_URL", "PNCP_DETAIL_URL", "PNCP_CONSULTA_CONCURRENCY", "PNCP_DETAIL_CONCURRENCY",
-             "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_DUCKDB_PATH", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
+             "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_CATALOG", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
              "BALIZA_HARVEST_CRON", "BALIZA_CONSULTA_SHARE", "BALIZA_DETAIL_SHARE", "AWS_ENDPOINT_URL",
              "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DAGSTER_HOME")
 
@@ -55,7 +56,7 @@ def env(monkeypatch, tmp_path, sandbox):
         monkeypatch.delenv(name)
     monkeypatch.setenv("PNCP_CONSULTA_URL", sandbox.consulta)
     monkeypatch.setenv("PNCP_DETAIL_URL", sandbox.detail)
-    monkeypatch.setenv("BALIZA_DUCKDB_PATH", str(tmp_path / "baliza.duckdb"))
+    monkeypatch.setenv("BALIZA_CATALOG", str(tmp_path / "catalog.sqlite"))
     monkeypatch.setenv("BALIZA_LAKE", str(tmp_path / "lake"))
     return monkeypatch
 
@@ -67,7 +68,7 @@ def _doctor(today: date = NOW.date(), **probe) -> tuple[int, str]:
     return doctor.run(Settings.from_env(strict=False), out, today=today, **probe), out.getvalue()
 
 
-def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
+def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env, tmp_path):
     env.setenv("BALIZA_DUCKDB_MEMORY_LIMIT", "abc")
     code, text = _doctor()
     assert code == 1 and "all checks passed" not in text
@@ -75,8 +76,8 @@ def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
     assert "Memory must have a number" in text
     # ... which is what staging would meet opening DuckDB with that limit, so the code location refuses it as it
     # loads, with the same words, and no run starts.
-    with pytest.raises(duckdb.Error, match="Memory must have a number"), warehouse.connect(":memory:",
-                                                                                        memory_limit="abc"):
+    with pytest.raises(duckdb.Error, match="Memory must have a number"), warehouse.connect(
+            str(tmp_path / "catalog.sqlite"), Lake(str(tmp_path / "lake")), memory_limit="abc"):
         pass
     with pytest.raises(SettingsError, match="BALIZA_DUCKDB_MEMORY_LIMIT='abc': DuckDB refuses it as memory_limit: "
                                             "Parser Error: Memory must have a number"):
@@ -102,13 +103,17 @@ def test_a_memory_limit_duckdb_refuses_fails_doctor_naming_the_variable(env):
     ("BALIZA_DUCKDB_MEMORY_LIMIT", "1KB", "below the minimum of 64MB: DuckDB cannot hold a run's work in it, so "
      "every run would fail out of memory"),
     ("BALIZA_DUCKDB_MEMORY_LIMIT", "61MiB", "below the minimum of 64MB"),
-    ("BALIZA_DUCKDB_PATH", "", "empty: DuckDB would keep the warehouse in memory"),
-    ("BALIZA_DUCKDB_PATH", "/proc/nope/x.duckdb",
+    ("BALIZA_CATALOG", "/proc/nope/catalog.sqlite",
      "its folder /proc/nope cannot be created: /proc takes no new file or folder (No such file or directory)"),
-    ("BALIZA_DUCKDB_PATH", "/proc/x.duckdb",
+    ("BALIZA_CATALOG", "/proc/catalog.sqlite",
      "its folder /proc cannot be written: /proc takes no new file or folder (No such file or directory)"),
-    ("BALIZA_DUCKDB_PATH", "/dev/null/x.duckdb", "its folder /dev/null cannot be created: /dev/null is not a folder"),
-    ("BALIZA_DUCKDB_PATH", "{tmp}", "is a directory; expected the path of the warehouse file"),
+    ("BALIZA_CATALOG", "/dev/null/catalog.sqlite", "its folder /dev/null cannot be created: /dev/null is not a folder"),
+    ("BALIZA_CATALOG", "{tmp}", "is a directory; expected the path of the catalog's SQLite file"),
+    ("BALIZA_CATALOG", "{tmp}/baliza.duckdb", "baliza.duckdb looks like a DuckDB file: DuckDB lets one process at a "
+     "time open it; use a SQLite file (such as data/catalog.sqlite) or PostgreSQL"),
+    ("BALIZA_CATALOG", "postgresql://db.example", "expected postgresql://USER:PASSWORD@HOST:PORT/DATABASE"),
+    ("BALIZA_CATALOG", "postgresql://u:p@db.example:x/catalog", "the port of the PostgreSQL URL is not a number"),
+    ("BALIZA_CATALOG", "mysql://db.example/catalog", "expected a SQLite file path or postgresql://"),
     ("BALIZA_LAKE", "gs://bucket/lake", "use a folder or s3://bucket/prefix"),
     ("BALIZA_LAKE", "s3://ab/lake", "the bucket name must have at least 3 characters"),
     ("BALIZA_CONSULTA_SHARE", "0", "expected the share of the API's capacity Baliza may use, above 0 and at most 1"),
@@ -134,7 +139,7 @@ def test_every_setting_the_runs_read_is_validated(env, tmp_path, name, value, re
 @pytest.mark.parametrize("name, value, reason", [
     ("BALIZA_DUCKDB_MEMORY_LIMIT", "-5GB", "a negative limit, which DuckDB takes as no limit at all"),
     ("BALIZA_DUCKDB_MEMORY_LIMIT", "1KB", "below the minimum of 64MB"),
-    ("BALIZA_DUCKDB_PATH", "/proc/nope/x.duckdb", "its folder /proc/nope cannot be created"),
+    ("BALIZA_CATALOG", "/proc/nope/catalog.sqlite", "its folder /proc/nope cannot be created"),
 ])
 def test_the_code_location_refuses_what_doctor_refuses(env, name, value, reason):
     """The code location reads the variables with the same checks as it loads: it refuses, naming the variable
@@ -152,16 +157,17 @@ def test_the_memory_limit_doctor_takes_runs_and_the_one_it_refuses_does_not(env,
     env.setenv("BALIZA_DUCKDB_MEMORY_LIMIT", "64MB")
     code, text = _doctor()
     assert code == 0, text
-    with warehouse.connect(str(tmp_path / "small.duckdb"), memory_limit="64MB") as con:
+    lake = Lake(str(tmp_path / "lake"))
+    with warehouse.connect(str(tmp_path / "small.sqlite"), lake, memory_limit="64MB") as con:
         assert con.execute("SELECT count(*) FROM range(1000000)").fetchone() == (1000000,)
-    with warehouse.connect(str(tmp_path / "tiny.duckdb"), memory_limit="1KB") as con, \
-            pytest.raises(duckdb.OutOfMemoryException, match="Out of Memory"):
-        con.execute("SELECT count(*) FROM range(1000000)")
+    with pytest.raises(duckdb.OutOfMemoryException, match="Out of Memory"):
+        with warehouse.connect(str(tmp_path / "tiny.sqlite"), lake, memory_limit="1KB") as con:
+            con.execute("SELECT count(*) FROM range(1000000)")
 
 
 def test_probing_where_the_warehouse_goes_leaves_nothing_behind(env, tmp_path):
     """Whether the warehouse's folder can be created is probed by creating one beside it and removing it."""
-    env.setenv("BALIZA_DUCKDB_PATH", str(tmp_path / "new" / "folder" / "baliza.duckdb"))
+    env.setenv("BALIZA_CATALOG", str(tmp_path / "new" / "folder" / "catalog.sqlite"))
     code, text = _doctor()
     assert code == 0, text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lake"]

@@ -82,7 +82,7 @@ def test_every_fingerprint_is_recorded_with_the_day_first_seen(world, serve, tmp
     _run(world, serve, tmp_path, DriftRule("contratos", "valorEmendaPix", DAY, "add", 12.5))
     _run(world, serve, tmp_path, DriftRule("contratos", "valorGlobal", DAY, "retype", str))
     lake = Lake(str(tmp_path / "lake"))
-    with warehouse.connect(str(tmp_path / "warehouse.duckdb"), lake) as con:
+    with warehouse.connect(str(tmp_path / "warehouse.sqlite"), lake) as con:
         assert warehouse.refresh_schema_versions_view(con, lake)
         rows = con.execute("SELECT endpoint, first_seen, days FROM meta.schema_versions ORDER BY fingerprint").fetchall()
     assert rows == [("contratos_publicacao", DAY, 1), ("contratos_publicacao", DAY, 1)]

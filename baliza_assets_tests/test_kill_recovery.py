@@ -69,7 +69,7 @@ STUCK = Faults(consulta=ApiFaults(rates={"hang": 1.0}, repeats=None, deep_page=2
 
 def environment(home: Path, root: Path, ep) -> dict:
     return {**os.environ, "DAGSTER_HOME": str(home), "PNCP_CONSULTA_URL": ep.consulta, "PNCP_DETAIL_URL": ep.detail,
-            "BALIZA_LAKE": str(root / "lake"), "BALIZA_DUCKDB_PATH": str(root / "baliza.duckdb"),
+            "BALIZA_LAKE": str(root / "lake"), "BALIZA_CATALOG": str(root / "catalog.sqlite"),
             "PNCP_TIME_SCALE": "1", "PNCP_READ_TIMEOUT": "900"}
 
 

@@ -31,7 +31,7 @@ def _daemon_states(tmp_path: Path, environment: str | None) -> tuple[dict, dict,
     shutil.copy(ROOT / "deploy" / "local" / "dagster.yaml", home / "dagster.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PNCP_", "BALIZA_"))}
     env.update(DAGSTER_HOME=str(home), PNCP_CONSULTA_URL=NOWHERE + "/consulta", PNCP_DETAIL_URL=NOWHERE + "/pncp",
-               BALIZA_DUCKDB_PATH=str(tmp_path / "baliza.duckdb"), BALIZA_LAKE=str(tmp_path / "lake"))
+               BALIZA_CATALOG=str(tmp_path / "catalog.sqlite"), BALIZA_LAKE=str(tmp_path / "lake"))
     if environment:
         env["BALIZA_ENV"] = environment
     procs = Processes(home, env)

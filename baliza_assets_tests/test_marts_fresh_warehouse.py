@@ -29,7 +29,7 @@ def test_marts_rebuilt_on_a_fresh_warehouse_with_part_of_the_cdc_succeed(world, 
         captured = dg.AssetSelection.assets(*[dg.AssetKey.from_user_string(k) for k in CAPTURED])
         assert materialize(res, instance, DAY, selection=captured).success
         # Only contratações and contratos are captured: no itens, resultados, arquivos or atas yet.
-        db = tmp_path / "baliza.duckdb"
+        db = tmp_path / "catalog.sqlite"
         assert {t for (t,) in query(db, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'cdc'")} == {
             "contratacoes_history", "contratacoes_changes", "contratacoes_current", "contratos_history",
             "contratos_changes", "contratos_current", "snapshots"}

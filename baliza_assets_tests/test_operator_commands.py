@@ -15,9 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 
+from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import S3Settings
 from baliza_assets.ops import backup, doctor, payload, query, restore, retry, verify
 from baliza_assets.settings import Settings
@@ -45,10 +45,11 @@ def archive(tmp_path_factory):
     world = World(seed=7, volume="small", now=NOW)
     from baliza_sandbox.server import running
 
-    with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
+    with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(warehouse.connection, "INLINING_ROWS", 0)  # every insert a Parquet file: the backup copies files
         assert materialize(resources(ep, root), instance, DAY, selection=CONTRATOS).success
         assert materialize(resources(ep, root), instance, selection=SUPPLIERS).success
-        settings = Settings(consulta_url=ep.consulta, detail_url=ep.detail, duckdb_path=str(root / "baliza.duckdb"),
+        settings = Settings(consulta_url=ep.consulta, detail_url=ep.detail, catalog=str(root / "catalog.sqlite"),
                             lake_location=str(root / "lake"))
         yield settings, root, world, instance, ep
 
@@ -63,7 +64,7 @@ def test_query_reads_and_nothing_else_reaches_duckdb(archive, tmp_path):
     settings, root, world, _, _ = archive
     code, text = _run(query.run, "SELECT count(*) AS n FROM staging.contratos", settings, "csv")
     assert code == 0 and text.splitlines() == ["n", str(len(world.published("contratos", DAY)))]
-    before = hashlib.sha256(Path(settings.duckdb_path).read_bytes()).hexdigest()
+    before = hashlib.sha256(Path(settings.catalog).read_bytes()).hexdigest()
     target = tmp_path / "leak.csv"
     for statement, kind in ((f"COPY (SELECT * FROM staging.contratos) TO '{target}'", "COPY"),
                             ("DELETE FROM staging.contratos", "DELETE"), ("DROP TABLE staging.contratos", "DROP"),
@@ -73,9 +74,9 @@ def test_query_reads_and_nothing_else_reaches_duckdb(archive, tmp_path):
         with pytest.raises(query.QueryRefused, match=f"refused: {kind} statement"):
             query.run(statement, settings, "table", io.StringIO())
     assert not target.exists() and not (tmp_path / "other.duckdb").exists() and not (tmp_path / "dump").exists()
-    assert hashlib.sha256(Path(settings.duckdb_path).read_bytes()).hexdigest() == before
+    assert hashlib.sha256(Path(settings.catalog).read_bytes()).hexdigest() == before
     # The CLI says why in one line, with a non-zero exit code.
-    env = {**os.environ, "BALIZA_DUCKDB_PATH": settings.duckdb_path, "BALIZA_LAKE": settings.lake_location}
+    env = {**os.environ, "BALIZA_CATALOG": settings.catalog, "BALIZA_LAKE": settings.lake_location}
     done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", "DELETE FROM staging.contratos"],
                           env=env, capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.startswith("baliza query: refused: DELETE statement")
@@ -83,7 +84,7 @@ def test_query_reads_and_nothing_else_reaches_duckdb(archive, tmp_path):
 
 def test_fetch_payload_returns_the_archived_bytes(archive):
     settings, root, _, _, _ = archive
-    sha, size = sql(settings.duckdb_path, "SELECT payload_sha256, payload_bytes FROM raw.api_requests LIMIT 1")[0]
+    sha, size = sql(settings.catalog, "SELECT payload_sha256, payload_bytes FROM raw.api_requests LIMIT 1")[0]
     body = payload.fetch(settings.lake(), sha)
     assert hashlib.sha256(body).hexdigest() == sha and len(body) == size
     assert json.loads(body)["data"]
@@ -102,28 +103,37 @@ def test_fetch_payload_returns_the_archived_bytes(archive):
 def test_backup_copies_the_warehouse_and_lists_the_lake(archive, tmp_path):
     settings, root, _, _, _ = archive
     manifest = backup.backup(settings, tmp_path / "b1")
-    copy = tmp_path / "b1" / "baliza.duckdb"
-    assert sql(copy, "SELECT count(*) FROM staging.contratos") == sql(settings.duckdb_path,
-                                                                      "SELECT count(*) FROM staging.contratos")
+    copy = tmp_path / "b1" / "catalog.sqlite"
+    con = backup.open_copy(copy, tmp_path / "b1" / "warehouse")  # the copy over its own data files
+    try:
+        assert backup.tables(con) == manifest["warehouse"]["tables"]
+        assert con.execute("SELECT count(*) FROM baliza.staging.contratos").fetchall() == sql(
+            settings.catalog, "SELECT count(*) FROM staging.contratos")
+    finally:
+        con.close()
+    assert manifest["warehouse"]["tables"]["staging.contratos"] > 0
     assert manifest["warehouse"]["sha256"] == hashlib.sha256(copy.read_bytes()).hexdigest()
+    data = {f["key"]: f["bytes"] for f in manifest["warehouse"]["data"]["files"]}
     files = {f["key"]: f["bytes"] for f in manifest["lake"]["files"]}
     on_disk = {str(p.relative_to(root / "lake")): p.stat().st_size for p in (root / "lake").rglob("*") if p.is_file()}
-    assert files == on_disk and f"raw/contratos/date={DAY}/part-0.parquet" in files
-    assert json.loads((tmp_path / "b1" / "manifest.json").read_text())["lake"]["objects"] == len(on_disk)
+    assert data and data == {k.removeprefix("warehouse/"): n for k, n in on_disk.items() if k.startswith("warehouse/")}
+    assert files == {k: n for k, n in on_disk.items() if not k.startswith("warehouse/")}
+    assert f"raw/contratos/date={DAY}/part-0.parquet" in files
+    assert {str(p.relative_to(tmp_path / "b1" / "warehouse")): p.stat().st_size
+            for p in (tmp_path / "b1" / "warehouse").rglob("*") if p.is_file()} == data
+    assert json.loads((tmp_path / "b1" / "manifest.json").read_text())["lake"]["objects"] == len(files)
     with pytest.raises(FileExistsError, match="is not empty"):
         backup.backup(settings, tmp_path / "b1")
 
 
 def _tables(db) -> dict[str, tuple[int, str]]:
     """Every table of a warehouse with its row count and a checksum of its rows (in any order)."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        names = con.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 1, 2").fetchall()
+    with warehouse.connect(str(db), read_only=True) as con:
+        names = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'baliza' "
+                            "ORDER BY 1, 2").fetchall()
         return {f"{schema}.{table}": con.execute(
             f'SELECT count(*), md5(coalesce(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR), \'\')) '
             f'FROM "{schema}"."{table}" t').fetchone() for schema, table in names}
-    finally:
-        con.close()
 
 
 def _objects(lake) -> dict[str, str]:
@@ -149,33 +159,36 @@ def test_restore_puts_back_the_archive_history_marts_and_run_records(archive, tm
     """Back up everything, restore with `baliza restore` into a new warehouse path, lake and instance: every
     table, lake object and run comes back equal, and the restored warehouse reads the restored lake."""
     settings, root, world, instance, _ = archive
-    tables, objects, runs, partitions = (_tables(settings.duckdb_path), _objects(settings.lake()), _runs(instance),
+    tables, objects, runs, partitions = (_tables(settings.catalog), _objects(settings.lake()), _runs(instance),
                                          _partitions(instance))
     contratos = len(world.published("contratos", DAY))
     assert tables["staging.contratos"][0] == contratos and tables["cdc.contratos_history"][0] == contratos
     assert tables["marts.supplier_profiles"][0] > 10
     assert len(runs) == 2 and f"raw/contratos/date={DAY}/part-0.parquet" in objects
     assert partitions["raw/contratos"][0] == {str(DAY)} and partitions["marts/supplier_profiles"][0] == set()
+    archived = {k: sha for k, sha in objects.items() if not k.startswith("warehouse/")}  # the rest: the warehouse's
     manifest = backup.backup(settings, tmp_path / "b", copy_lake=True, instance=instance)
-    assert manifest["dagster"]["runs"] == 2 and manifest["lake"]["objects"] == len(objects)
+    assert manifest["dagster"]["runs"] == 2 and manifest["lake"]["objects"] == len(archived)
     assert manifest["dagster"]["events"] == sum(len(r[-1]) for r in runs.values())
 
     home, fresh = tmp_path / "home", tmp_path / "restored"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    env = {**os.environ, "DAGSTER_HOME": str(home), "BALIZA_DUCKDB_PATH": str(fresh / "baliza.duckdb"),
+    env = {**os.environ, "DAGSTER_HOME": str(home), "BALIZA_CATALOG": str(fresh / "catalog.sqlite"),
            "BALIZA_LAKE": str(fresh / "lake")}
     command = [str(Path(sys.executable).with_name("baliza")), "restore", str(tmp_path / "b")]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    size = (fresh / "baliza.duckdb").stat().st_size
+    size = (fresh / "catalog.sqlite").stat().st_size
+    data = manifest["warehouse"]["data"]["files"]
     assert done.stdout.splitlines() == [
-        f"warehouse: {fresh / 'baliza.duckdb'}: {size:,} bytes, {len(tables)} tables",
-        f"lake: {fresh / 'lake'}: {len(objects)} objects ({manifest['lake']['bytes']:,} bytes) restored",
+        f"warehouse: {fresh / 'catalog.sqlite'}: {size:,} bytes, {len(tables)} tables; {len(data)} data files "
+        f"({sum(f['bytes'] for f in data):,} bytes) under the lake's warehouse/",
+        f"lake: {fresh / 'lake'}: {len(archived)} objects ({manifest['lake']['bytes']:,} bytes) restored",
         f"dagster: 2 runs and their {manifest['dagster']['events']} events restored into the instance",
     ]
-    restored = replace(settings, duckdb_path=str(fresh / "baliza.duckdb"), lake_location=str(fresh / "lake"))
-    assert _tables(restored.duckdb_path) == tables
+    restored = replace(settings, catalog=str(fresh / "catalog.sqlite"), lake_location=str(fresh / "lake"))
+    assert _tables(restored.catalog) == tables
     assert _objects(restored.lake()) == objects
     # the warehouse's views over the lake read the restored one (query reaches no other folder)
     count = "SELECT count(*) AS n FROM raw.api_requests"
@@ -189,29 +202,31 @@ def test_restore_puts_back_the_archive_history_marts_and_run_records(archive, tm
     # Again: refused, naming everything it would overwrite, and nothing changes.
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 2 and done.stderr == (
-        f"baliza restore: restore refuses to overwrite what exists: the warehouse {fresh / 'baliza.duckdb'} "
-        f"(BALIZA_DUCKDB_PATH) exists, {size:,} bytes; the lake {fresh / 'lake'} (BALIZA_LAKE) holds "
-        f"{len(objects)} objects; the Dagster instance holds 2 runs. Restore into an empty warehouse path, lake "
-        "and instance, or pass --force to replace the warehouse file and the lake objects the backup holds, and "
-        "add the runs the instance lacks\n")
+        f"baliza restore: restore refuses to overwrite what exists: the warehouse {fresh / 'catalog.sqlite'} "
+        f"(BALIZA_CATALOG) exists, {size:,} bytes; the lake {fresh / 'lake'} (BALIZA_LAKE) holds "
+        f"{len(archived)} objects; "
+        "the Dagster instance holds 2 runs. Restore into an empty catalog path, lake and instance, or pass --force "
+        "to replace the catalog, the data files and the lake objects the backup holds, and add the runs the "
+        "instance lacks\n")
     # --force replaces the warehouse and the lake's objects; a lake object not in the backup and the runs the
     # instance has are kept: no run or event doubled.
     later, day_key = DAY.replace(day=DAY.day + 1), f"raw/contratos/date={DAY}/part-0.parquet"
     restored.lake().store.put(day_key.replace(str(DAY), str(later)), restored.lake().store.get(day_key))  # archived later
     restored.lake().store.put(day_key, b"damaged")
-    con = duckdb.connect(restored.duckdb_path)
-    con.execute("DELETE FROM marts.supplier_profiles")
-    con.close()
+    with warehouse.connect(restored.catalog, restored.lake()) as con:
+        con.execute("DELETE FROM marts.supplier_profiles")
     with dg.DagsterInstance.from_config(str(home)) as again:
         code, text = _run(restore.run, restored, tmp_path / "b", again, True)
         assert code == 0 and text.splitlines()[1:] == [
-            f"lake: {fresh / 'lake'}: {len(objects)} objects ({manifest['lake']['bytes']:,} bytes) restored, "
-            f"{len(objects)} of them replacing the lake's; 1 objects not in the backup left as they were",
+            f"lake: {fresh / 'lake'}: {len(archived)} objects ({manifest['lake']['bytes']:,} bytes) restored, "
+            f"{len(archived)} of them replacing the lake's; 1 objects not in the backup left as they were",
             "dagster: 0 runs and their 0 events restored into the instance; 2 runs it already had kept as they were"]
         assert _runs(again) == runs and _partitions(again) == partitions
-    assert _tables(restored.duckdb_path) == tables
+    assert _tables(restored.catalog) == tables
     after = _objects(restored.lake())
-    assert after.pop(day_key.replace(str(DAY), str(later))) == objects[day_key] and after == objects
+    assert after.pop(day_key.replace(str(DAY), str(later))) == objects[day_key]
+    # the backup's every object is back as it was; the delete file the DELETE above wrote is left, unreferenced
+    assert {k: after[k] for k in objects} == objects and all(k.startswith("warehouse/") for k in after.keys() - objects)
 
 
 def test_restore_writes_the_lake_to_s3_and_the_warehouse_reads_it_there(archive, tmp_path, s3_server):
@@ -219,7 +234,7 @@ def test_restore_writes_the_lake_to_s3_and_the_warehouse_reads_it_there(archive,
     backup.backup(settings, tmp_path / "b", copy_lake=True)
     bucket = f"baliza-{uuid.uuid4().hex[:8]}"
     s3_server.client().create_bucket(Bucket=bucket)
-    target = replace(settings, duckdb_path=str(tmp_path / "baliza.duckdb"), lake_location=f"s3://{bucket}/lake",
+    target = replace(settings, catalog=str(tmp_path / "catalog.sqlite"), lake_location=f"s3://{bucket}/lake",
                      s3=S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key,
                                    s3_server.region))
     code, text = _run(restore.run, target, tmp_path / "b", None, False)
@@ -234,14 +249,14 @@ def test_a_backup_without_the_lake_restores_the_warehouse_and_says_what_the_lake
     settings, root, _, _, _ = archive
     manifest = backup.backup(settings, tmp_path / "b")
     assert not (tmp_path / "b" / "lake").exists() and manifest["dagster"] is None
-    beside = replace(settings, duckdb_path=str(tmp_path / "w1" / "baliza.duckdb"))
+    beside = replace(settings, catalog=str(tmp_path / "w1" / "catalog.sqlite"))
     code, text = _run(restore.run, beside, tmp_path / "b", None, False)
     n = manifest["lake"]["objects"]
     assert code == 0 and text.splitlines()[1:] == [
         f"lake: not in this backup (made without --lake); {root / 'lake'} holds {n} of the {n} objects its manifest "
         "lists", "dagster: no run records in this backup (made without --runs)"]
-    assert _tables(beside.duckdb_path) == _tables(settings.duckdb_path)
-    elsewhere = replace(beside, duckdb_path=str(tmp_path / "w2" / "baliza.duckdb"), lake_location=str(tmp_path / "l"))
+    assert _tables(beside.catalog) == _tables(settings.catalog)
+    elsewhere = replace(beside, catalog=str(tmp_path / "w2" / "catalog.sqlite"), lake_location=str(tmp_path / "l"))
     code, text = _run(restore.run, elsewhere, tmp_path / "b", None, False)
     first = sorted(f["key"] for f in manifest["lake"]["files"])[0]
     assert code == 1 and text.splitlines()[1].startswith(
@@ -252,7 +267,7 @@ def test_a_backup_without_the_lake_restores_the_warehouse_and_says_what_the_lake
 def test_restore_refuses_a_damaged_or_foreign_backup_before_writing(archive, tmp_path):
     settings, root, _, instance, _ = archive
     backup.backup(settings, tmp_path / "b", copy_lake=True)
-    target = replace(settings, duckdb_path=str(tmp_path / "w" / "baliza.duckdb"), lake_location=str(tmp_path / "l"))
+    target = replace(settings, catalog=str(tmp_path / "w" / "catalog.sqlite"), lake_location=str(tmp_path / "l"))
     with pytest.raises(restore.RestoreError, match=f"{tmp_path / 'nothing'} is not a folder"):
         restore.restore(target, tmp_path / "nothing")
     with pytest.raises(restore.RestoreError, match="holds no manifest.json: not a backup made by `baliza backup`"):
@@ -280,12 +295,15 @@ def test_doctor_reports_every_check_and_hides_secrets(archive, monkeypatch):
     settings, root, _, _, _ = archive
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     monkeypatch.setenv("DAGSTER_PG_PASSWORD", SECRET)
+    monkeypatch.setenv("BALIZA_CATALOG", f"postgresql://baliza_catalog:{SECRET}@db.example:5432/baliza_catalog")
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     code, text = _run(doctor.run, settings, today=NOW.date())  # the sandbox's clock, never the wall clock's
     assert SECRET not in text and "AWS_SECRET_ACCESS_KEY = (set, hidden)" in text
+    assert "BALIZA_CATALOG = postgresql://baliza_catalog@db.example:5432/baliza_catalog (password hidden)" in text
     assert code == 0, text
     assert "ok    pncp: detail API" in text and "ok    lake:" in text and "raw tables: contratos" in text
-    assert "ok    duckdb:" in text and "staging" in text and "all checks passed" in text
+    assert f"ok    warehouse: {settings.catalog}: snapshot " in text and "staging" in text
+    assert "all checks passed" in text
     monkeypatch.setenv("BALIZA_CONSULTA_SHARE", "zero")
     broken = replace(settings, consulta_url="http://127.0.0.1:9", detail_url="http://127.0.0.1:9")
     code, text = _run(doctor.run, broken, today=NOW.date())
@@ -339,7 +357,7 @@ def test_verify_and_retry_name_missing_failed_and_unreconciled_partitions(serve,
     ]
     assert table.splitlines()[-1] == "3 day(s) x 3 partitioned assets: 7 problem(s)"
     assert days == [str(day2), str(day3)]
-    captured = {d for (d,) in sql(tmp_path / "baliza.duckdb", "SELECT partition_date FROM cdc.snapshots")}
+    captured = {d for (d,) in sql(tmp_path / "catalog.sqlite", "SELECT partition_date FROM cdc.snapshots")}
     assert captured == {DAY}, "a short (unreconciled) or failed refresh never reaches the change log"
     assert ["raw", "contratos"] in keys and ["staging", "contratos"] in keys and ["cdc", "contratos"] in keys
     assert ["raw", "contratacoes"] not in keys and ["marts", "supplier_profiles"] not in keys

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -23,7 +24,7 @@ import duckdb
 import pytest
 
 from baliza_assets.lib import warehouse
-from baliza_assets.lib.lake import S3Settings
+from baliza_assets.lib.lake import Lake, S3Settings
 from baliza_assets.ops import payload, query
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
@@ -58,7 +59,7 @@ def s3_archive(s3_server, tmp_path_factory):
     with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         assert materialize(resources(ep, root, lake=location, s3=s3_server), instance, DAY, selection=CONTRATOS).success
     s3 = S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key, s3_server.region)
-    yield Settings(consulta_url=ep.consulta, detail_url=ep.detail, duckdb_path=str(root / "baliza.duckdb"),
+    yield Settings(consulta_url=ep.consulta, detail_url=ep.detail, catalog=str(root / "catalog.sqlite"),
                    lake_location=location, s3=s3), root, world, bucket
 
 
@@ -91,10 +92,36 @@ def _outside_files(folder: Path) -> None:
     con = duckdb.connect()
     con.execute(f"COPY (SELECT 1 AS private) TO '{folder / 'private.parquet'}' (FORMAT parquet)")
     con.close()
+    db = sqlite3.connect(folder / "private.sqlite")
+    db.execute("CREATE TABLE private AS SELECT 1 AS private")
+    db.commit()
+    db.close()
     dump = folder / "dump"
     dump.mkdir()
     (dump / "schema.sql").write_text("SELECT 42 AS leaked;\n")
     (dump / "load.sql").write_text("")
+
+
+def _catalog_reads(settings: Settings) -> list[tuple[str, str]]:
+    """The warehouse's catalog is read through the attached warehouse only: not as a file, nor its own tables. The
+    catalog's extensions read outside DuckDB's own sandbox (sqlite_scan opens any SQLite file): their table
+    functions are refused before anything runs, as every table function baliza query does not know."""
+    outside = Path(settings.catalog).parent / "outside" / "private.sqlite"
+    return [
+        (f"SELECT * FROM sqlite_scan('{outside}', 'private')", "table function sqlite_scan() is not available"),
+        (f"SELECT * FROM sqlite_attach('{outside}')", "table function sqlite_attach() is not available"),
+        ("SELECT * FROM postgres_scan('host=127.0.0.1 dbname=postgres', 'public', 'x')",
+         "table function postgres_scan() is not available"),
+        ("SELECT * FROM postgres_query('__ducklake_metadata_baliza', 'SELECT 1')",
+         "table function postgres_query() is not available"),
+        (f"SELECT * FROM read_blob('{settings.catalog}')", f"'{settings.catalog}' is outside the lake"),
+        (f"SELECT * FROM sqlite_scan('{settings.catalog}', 'ducklake_snapshot')",
+         "table function sqlite_scan() is not available"),
+        ("SELECT * FROM __ducklake_metadata_baliza.ducklake_snapshot",
+         "__ducklake_metadata_baliza is the database that holds the warehouse's catalog"),
+        ("SELECT * FROM __ducklake_metadata_baliza.main.ducklake_data_file",
+         "__ducklake_metadata_baliza is the database that holds the warehouse's catalog"),
+    ]
 
 
 def _file_reads(outside: Path) -> list[tuple[str, str]]:
@@ -132,7 +159,7 @@ def case(request, tmp_path):
         def snapshot():
             return {"warehouse and lake": _files(root), "outside": sorted(os.listdir(tmp_path))}
 
-        return Case(settings, world, root, lake_root, outside, snapshot, reads)
+        return Case(settings, world, root, lake_root, outside, snapshot, reads + _catalog_reads(settings))
     settings, root, world, bucket = request.getfixturevalue("s3_archive")
     client = request.getfixturevalue("s3_server").client()
     reads = _file_reads(outside) + [
@@ -152,7 +179,7 @@ def case(request, tmp_path):
 
     env = {"AWS_ENDPOINT_URL": settings.s3.endpoint_url, "AWS_ACCESS_KEY_ID": settings.s3.access_key_id,
            "AWS_SECRET_ACCESS_KEY": settings.s3.secret_access_key, "AWS_REGION": settings.s3.region}
-    return Case(settings, world, root, f"s3://{bucket}/archive/", outside, snapshot, reads, env)
+    return Case(settings, world, root, f"s3://{bucket}/archive/", outside, snapshot, reads + _catalog_reads(settings), env)
 
 
 def _query(sql: str, settings: Settings, fmt: str = "csv") -> str:
@@ -162,7 +189,7 @@ def _query(sql: str, settings: Settings, fmt: str = "csv") -> str:
 
 
 def _cli(case: Case, sql: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, **case.s3_env, "BALIZA_DUCKDB_PATH": case.settings.duckdb_path,
+    env = {**os.environ, **case.s3_env, "BALIZA_CATALOG": case.settings.catalog,
            "BALIZA_LAKE": case.settings.lake_location}
     return subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", sql, "--format", "csv"],
                           env=env, capture_output=True, text=True, timeout=300)
@@ -198,7 +225,7 @@ def test_legitimate_queries_read_the_warehouse_and_the_lake(case):
 def test_explain_analyze_and_writes_are_refused_and_change_nothing(case, tmp_path):
     before = case.snapshot()
     target = tmp_path / "written.csv"
-    warehouse_file = case.settings.duckdb_path
+    warehouse_file = case.settings.catalog
     refused = [
         (f"EXPLAIN ANALYZE COPY (SELECT 1 AS x) TO '{target}'", "EXPLAIN ANALYZE"),
         (f"EXPLAIN ANALYZE COPY (SELECT 1 AS x) TO '{warehouse_file}'", "EXPLAIN ANALYZE"),
@@ -248,10 +275,11 @@ def test_duckdb_itself_holds_the_line(case, tmp_path):
     """Past the statement check: the sandboxed connection refuses outside files, extensions and settings."""
     settings = case.settings
     before = case.snapshot()
-    with warehouse.connect(settings.duckdb_path, settings.lake(), settings.s3, read_only=True, sandboxed=True) as con:
+    with warehouse.connect(settings.catalog, settings.lake(), settings.s3, read_only=True, sandboxed=True) as con:
         for sql in (f"EXPLAIN ANALYZE COPY (SELECT 1 AS x) TO '{tmp_path / 'x.csv'}'",
                     f"COPY (SELECT 1 AS x) TO '{tmp_path / 'x.csv'}'", f"ATTACH '{tmp_path / 'x.duckdb'}' AS x",
-                    "LOAD sqlite", "INSTALL sqlite", "SELECT * FROM read_text('/etc/passwd')"):
+                    # the catalog's extension (sqlite) is loaded already, so LOAD sqlite adds nothing: another
+                    "LOAD fts", "INSTALL sqlite", "SELECT * FROM read_text('/etc/passwd')"):
             with pytest.raises(duckdb.PermissionException):
                 con.execute(sql)
         for sql in ("SET enable_external_access = true", "SET lock_configuration = false",
@@ -263,7 +291,7 @@ def test_duckdb_itself_holds_the_line(case, tmp_path):
         assert con.execute("SELECT count(*) FROM raw.api_requests").fetchone()[0] > 0
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.duckdb").exists()
     assert case.snapshot() == before
-    with warehouse.connect(str(tmp_path / "writer.duckdb")) as con:  # the pipeline's connections: unchanged
+    with warehouse.connect(str(tmp_path / "writer.sqlite"), Lake(str(tmp_path / "writer-lake"))) as con:  # the pipeline's connections: unchanged
         con.execute(f"COPY (SELECT 1 AS x) TO '{tmp_path / 'writer.csv'}'")
         assert con.execute("SELECT current_setting('enable_external_access')").fetchone()[0] is True
     assert (tmp_path / "writer.csv").read_text().splitlines() == ["x", "1"]
@@ -320,7 +348,7 @@ def test_s3_credentials_are_never_shown_nor_sent_elsewhere(request, monkeypatch)
         thread.join()
     assert _Recorder.seen == [], "no request left DuckDB for a host outside the lake"
 
-    env = {**os.environ, "BALIZA_DUCKDB_PATH": settings.duckdb_path, "BALIZA_LAKE": settings.lake_location}
+    env = {**os.environ, "BALIZA_CATALOG": settings.catalog, "BALIZA_LAKE": settings.lake_location}
     done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", "--format", "csv",
                            "SELECT current_setting('s3_secret_access_key') AS s FROM (SELECT 1) UNION ALL "
                            "SELECT secret_string FROM duckdb_secrets() UNION ALL "
@@ -398,7 +426,7 @@ def test_s3_paths_that_climb_or_redirect_are_refused_before_any_request(request)
             message = str(info.value)
             assert message.startswith("refused: ") and why in message, (sql, message)
             assert message.endswith(f"; baliza query reads only the warehouse and the lake ({root})"), message
-        env = {**os.environ, "BALIZA_DUCKDB_PATH": settings.duckdb_path, "BALIZA_LAKE": settings.lake_location,
+        env = {**os.environ, "BALIZA_CATALOG": settings.catalog, "BALIZA_LAKE": settings.lake_location,
                "AWS_ENDPOINT_URL": proxy.url, "AWS_ACCESS_KEY_ID": settings.s3.access_key_id,
                "AWS_SECRET_ACCESS_KEY": settings.s3.secret_access_key, "AWS_REGION": settings.s3.region}
         for sql, why in ((f"SELECT * FROM read_text('{root}../../{other}')", "has a '..' segment"),
@@ -420,7 +448,7 @@ def test_a_query_past_its_timeout_is_stopped_with_how_to_raise_it(request):
     assert str(info.value) == ("the query ran past the 0.5 s timeout and was stopped; give it more time with "
                                "--timeout SECONDS or BALIZA_QUERY_TIMEOUT (default 300 s)")
     assert _query("SELECT 1 AS x", settings).splitlines() == ["x", "1"]  # the default leaves a quick query be
-    env = {**os.environ, "BALIZA_DUCKDB_PATH": settings.duckdb_path, "BALIZA_LAKE": settings.lake_location}
+    env = {**os.environ, "BALIZA_CATALOG": settings.catalog, "BALIZA_LAKE": settings.lake_location}
     env.pop("BALIZA_QUERY_TIMEOUT", None)
 
     def cli(*args, **variables) -> subprocess.CompletedProcess:

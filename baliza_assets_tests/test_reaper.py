@@ -184,7 +184,7 @@ def test_a_cli_run_killed_with_a_pool_slot_is_failed_by_the_next_run_which_takes
     with running(sandbox) as ep, local_instance(tmp_path) as instance:
         env = {**os.environ, "DAGSTER_HOME": instance.root_directory, "PNCP_CONSULTA_URL": ep.consulta,
                "PNCP_DETAIL_URL": ep.detail, "BALIZA_LAKE": str(tmp_path / "lake"),
-               "BALIZA_DUCKDB_PATH": str(tmp_path / "baliza.duckdb"), "PNCP_TIME_SCALE": "1",
+               "BALIZA_CATALOG": str(tmp_path / "catalog.sqlite"), "PNCP_TIME_SCALE": "1",
                "PNCP_READ_TIMEOUT": "900"}
         with materialize(env, tmp_path, tmp_path / "first.log") as first:
 

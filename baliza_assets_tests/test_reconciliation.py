@@ -61,5 +61,5 @@ def test_a_page_that_silently_vanishes_fails_the_check_and_blocks_staging(world,
     assert f"pages 3 of 6 came back empty (HTTP 204); {total - 500} records archived, PNCP reported {total}" in problems
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == {"raw/contratos"}, "the failed reconciliation must block staging"
-    assert not (tmp_path / "baliza.duckdb").exists() or not query(
-        tmp_path / "baliza.duckdb", "SELECT 1 FROM duckdb_tables() WHERE table_name = 'contratos'")
+    assert not (tmp_path / "catalog.sqlite").exists() or not query(
+        tmp_path / "catalog.sqlite", "SELECT 1 FROM duckdb_tables() WHERE table_name = 'contratos'")

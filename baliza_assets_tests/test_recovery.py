@@ -23,6 +23,7 @@ from dagster._core.test_utils import create_run_for_test
 from baliza_assets.definitions import ASSETS, CHECKS
 from baliza_assets.defs.recovery import Backoff, Day, due, latest_scheduled, recovery_sensor, window
 from baliza_assets.defs.wiring import resources_for
+from baliza_assets.lib.lake import S3Settings
 from baliza_assets.settings import Settings, SettingsError
 from baliza_sandbox import Sandbox, World, profile
 from baliza_sandbox.faults import Faults
@@ -31,7 +32,7 @@ from baliza_sandbox.server import running
 from .pgserver import postgres
 from .s3server import free_port
 from .test_deploy_files import DEPLOY
-from .test_deployment import BIN, DAILY, Processes, _declare_schedule_running_since, _runs, query
+from .test_deployment import BIN, DAILY, POOLS, Processes, _declare_schedule_running_since, _runs, query
 from .waiting import wait
 
 BRASILIA = ZoneInfo("America/Sao_Paulo")
@@ -278,7 +279,7 @@ def test_a_day_missed_in_an_outage_fills_by_itself_once_pncp_answers(tmp_path, s
         tick = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
         env = {**os.environ, **pg.env(), **s3_server.env(), "DAGSTER_HOME": str(home),
                "PNCP_CONSULTA_URL": ep.consulta, "PNCP_DETAIL_URL": ep.detail,
-               "BALIZA_LAKE": f"s3://{bucket}/lake", "BALIZA_DUCKDB_PATH": str(tmp_path / "baliza.duckdb"),
+               "BALIZA_LAKE": f"s3://{bucket}/lake", "BALIZA_CATALOG": str(tmp_path / "catalog.sqlite"),
                "BALIZA_HARVEST_CRON": f"{tick.minute} {tick.hour} * * *", "BALIZA_ENV": "production",
                # the back-off in seconds instead of minutes, and a tick every 10 s instead of 10 min
                "BALIZA_RECOVERY_BACKOFF": "1", "BALIZA_RECOVERY_BACKOFF_CAP": "30", "BALIZA_RECOVERY_INTERVAL": "10"}
@@ -296,7 +297,7 @@ def test_a_day_missed_in_an_outage_fills_by_itself_once_pncp_answers(tmp_path, s
                 for name in DAILY:
                     _declare_schedule_running_since(instance, grpc_port, name, started.timestamp())
                 recovery_ticks = _sensor_ticks(instance, grpc_port, "recovery")
-            for pool in ("pncp_consulta", "pncp_detail", "duckdb_writer"):
+            for pool in POOLS:
                 subprocess.run([str(BIN / "dagster"), "instance", "concurrency", "set", pool, "1"], env=env, check=True,
                                capture_output=True)
             procs.start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", str(tmp_path / "workspace.yaml")])
@@ -348,12 +349,14 @@ def test_a_day_missed_in_an_outage_fills_by_itself_once_pncp_answers(tmp_path, s
                 assert (run.tags["baliza/recovery_attempt"], run.tags["baliza/works"]) == ("0", "harvest,updates,sweep")
                 lacking = [k for k in HARVEST_AND_UPDATES + ["raw/sweeps"] if not _materialized_on(instance, k, day)]
                 assert lacking == [], f"still not materialized for {day}: {lacking}"
-                db = tmp_path / "baliza.duckdb"
+                db = tmp_path / "catalog.sqlite"
+                s3 = S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key,
+                                s3_server.region)  # where the warehouse's data files are
                 for entity in ("contratacoes", "contratos"):
                     published = {r["numeroControlePNCP"] for r in world.published(entity, day)}
                     assert query(db, f"SELECT count(*) FROM staging.{entity} WHERE partition_date = ? "
-                                     "AND source = 'publication'", [day])[0][0] == len(published)
-                    current = {k for (k,) in query(db, f"SELECT numero_controle_pncp FROM cdc.{entity}_current", [])}
+                                     "AND source = 'publication'", [day], s3)[0][0] == len(published)
+                    current = {k for (k,) in query(db, f"SELECT numero_controle_pncp FROM cdc.{entity}_current", [], s3)}
                     assert published and published <= current, f"{entity} of {day} not captured"
 
                 # 4. The automation rebuilds the marts from it, and no run of it fails.
@@ -365,8 +368,8 @@ def test_a_day_missed_in_an_outage_fills_by_itself_once_pncp_answers(tmp_path, s
                     return all(instance.get_latest_materialization_event(dg.AssetKey.from_user_string(k)) for k in MARTS)
 
                 wait("the automation to rebuild the marts", marts_rebuilt, 1200)
-                buyers = {k for (k,) in query(db, "SELECT orgao_cnpj FROM marts.buyer_profiles", [])}
-                assert buyers == {k for (k,) in query(db, "SELECT orgao_cnpj FROM cdc.contratacoes_current", [])}
+                buyers = {k for (k,) in query(db, "SELECT orgao_cnpj FROM marts.buyer_profiles", [], s3)}
+                assert buyers == {k for (k,) in query(db, "SELECT orgao_cnpj FROM cdc.contratacoes_current", [], s3)}
                 assert {c["orgaoEntidade"]["cnpj"] for c in world.published("contratacoes", day)} <= buyers
 
                 # 5. Then the recovery sensor finds nothing to ask for; there was one recovery run, and one run per

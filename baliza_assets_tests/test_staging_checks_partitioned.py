@@ -35,7 +35,7 @@ def _raw_day(lake: Lake, day, good: int, bad: int = 0) -> None:
 
 
 def _resources(tmp_path) -> dict:
-    return build_resources(PncpResource(), LakeResource(location=str(tmp_path / "lake")), str(tmp_path / "b.duckdb"))
+    return build_resources(PncpResource(), LakeResource(location=str(tmp_path / "lake")), str(tmp_path / "catalog.sqlite"))
 
 
 def _run(tmp_path, instance, first, last=None) -> dg.ExecuteInProcessResult:

@@ -32,7 +32,7 @@ def test_a_few_bad_records_are_rejected_with_reasons_and_the_rest_flows_on(world
     truth = {c["numeroControlePNCP"]: c["valorGlobal"] for c in drifted.published("contratos", DAY)}
     negative = {k for k, v in truth.items() if v < 0}
     assert 0 < len(negative) < 0.05 * len(truth)
-    db = tmp_path / "baliza.duckdb"
+    db = tmp_path / "catalog.sqlite"
     staged = {r[0] for r in query(db, "SELECT numero_controle_pncp FROM staging.contratos")}
     assert staged == set(truth) - negative
     rejects = dict(query(db, "SELECT record_key, reason FROM staging.rejects WHERE entity = 'contratos'"))
@@ -47,5 +47,5 @@ def test_a_flood_of_bad_records_blocks_the_marts(world, serve, tmp_path):
     drifted, check, done = _run(world, serve, tmp_path, lambda v: v > 0)
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
     assert "staging/contratos" in done and "marts/supplier_profiles" not in done
-    n, = query(tmp_path / "baliza.duckdb", "SELECT count(*) FROM staging.rejects")[0]
+    n, = query(tmp_path / "catalog.sqlite", "SELECT count(*) FROM staging.rejects")[0]
     assert n == len([c for c in drifted.published("contratos", DAY) if c["valorGlobal"] and c["valorGlobal"] < 0])

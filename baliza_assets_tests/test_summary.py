@@ -37,8 +37,8 @@ def _first_seen_truth(world) -> dict[str, set]:
 def test_summary_of_a_fresh_day(world, serve, tmp_path, instance, monkeypatch, capsys):
     with serve(Sandbox(world, profile("none"))) as ep:
         assert materialize(resources(ep, tmp_path), instance, DAY).success
-    db = tmp_path / "baliza.duckdb"
-    monkeypatch.setenv("BALIZA_DUCKDB_PATH", str(db))
+    db = tmp_path / "catalog.sqlite"
+    monkeypatch.setenv("BALIZA_CATALOG", str(db))
     monkeypatch.setenv("BALIZA_LAKE", str(tmp_path / "lake"))
     capsys.readouterr()
     assert summary.main([DAY.isoformat()]) == 0
@@ -104,8 +104,8 @@ def test_summary_sums_the_captures_of_a_day(world, serve, tmp_path, instance, mo
         assert materialize(res, instance, DAY).success
         world.set_now(world.now + timedelta(days=20))
         assert materialize(res, instance, DAY).success
-    db = tmp_path / "baliza.duckdb"
-    monkeypatch.setenv("BALIZA_DUCKDB_PATH", str(db))
+    db = tmp_path / "catalog.sqlite"
+    monkeypatch.setenv("BALIZA_CATALOG", str(db))
     monkeypatch.setenv("BALIZA_LAKE", str(tmp_path / "lake"))
     capsys.readouterr()
     assert summary.main([DAY.isoformat()]) == 0

@@ -51,7 +51,7 @@ def _resources(root: Path, consulta: str = "http://127.0.0.1:9/none", detail: st
     from baliza_assets.settings import Settings
 
     client = PncpResource(consulta_url=consulta, detail_url=detail, consulta_concurrency=12, detail_concurrency=16)
-    return build_resources(client, LakeResource(location=str(root / "lake")), str(root / "baliza.duckdb"),
+    return build_resources(client, LakeResource(location=str(root / "lake")), str(root / "catalog.sqlite"),
                            Settings.from_env().duckdb_memory_limit)
 
 
@@ -94,11 +94,11 @@ def child_staging(args) -> dict:
                   "dagster/asset_partition_range_end": last.isoformat()})
     seconds = time.monotonic() - t0
     assert result.success
-    import duckdb
+    from baliza_assets.lib import warehouse
 
-    con = duckdb.connect(str(root / "baliza.duckdb"), read_only=True)
-    counts = {t: con.execute(f"SELECT count(*) FROM staging.{t}").fetchone()[0]
-              for t in ("contratacoes", "contratos", "atas", "itens", "arquivos")}
+    with warehouse.connect(str(root / "catalog.sqlite"), read_only=True) as con:
+        counts = {t: con.execute(f"SELECT count(*) FROM staging.{t}").fetchone()[0]
+                  for t in ("contratacoes", "contratos", "atas", "itens", "arquivos")}
     return {"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "rows": counts}
 
 

@@ -122,7 +122,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     # The client keeps real timeouts: the sandbox computing a realistic day's views is not PNCP's latency.
     pncp = PncpResource(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp")
-    res = build_resources(pncp, LakeResource(location=str(root / "lake")), str(root / "baliza.duckdb"))
+    res = build_resources(pncp, LakeResource(location=str(root / "lake")), str(root / "catalog.sqlite"))
     truth = World(seed=1, volume=PROFILES["realistic"].scaled(args.volume_scale),
                   first_day=START - timedelta(days=args.history_days))
     rows, old_rows = [], []

@@ -135,7 +135,7 @@ def quickstart_day() -> float:
     world = World(seed=7, volume="small", now=datetime.combine(day + timedelta(days=2), dtime()))
     with running(Sandbox(world, profile("real", 0.02))) as ep, dg.instance_for_test() as instance:
         res = build_resources(PncpResource(consulta_url=ep.consulta, detail_url=ep.detail, time_scale=0.02),
-                              LakeResource(location=str(root / "lake")), str(root / "baliza.duckdb"))
+                              LakeResource(location=str(root / "lake")), str(root / "catalog.sqlite"))
         t0 = time.monotonic()
         result = dg.materialize([*ASSETS, *CHECKS], partition_key=day.isoformat(), resources=res, instance=instance,
                                 run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},

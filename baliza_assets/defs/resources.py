@@ -1,4 +1,4 @@
-"""The resources the assets and checks use: the PNCP client, the lake and the DuckDB warehouse.
+"""The resources the assets and checks use: the PNCP client, the lake and the warehouse (DuckLake).
 Their defaults are Baliza's (``baliza_assets.settings``); ``defs/wiring.py`` binds them to the
 environment's settings."""
 
@@ -13,7 +13,7 @@ from ..lib import warehouse
 from ..lib.lake import Lake, S3Settings
 from ..lib.pncp import ClientConfig, PncpClient
 from ..lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
-from ..settings import DEFAULT_DUCKDB, DEFAULT_LAKE, DEFAULT_MEMORY_LIMIT
+from ..settings import DEFAULT_CATALOG, DEFAULT_LAKE, DEFAULT_MEMORY_LIMIT
 
 
 class PncpResource(dg.ConfigurableResource):
@@ -59,15 +59,34 @@ class LakeResource(dg.ConfigurableResource):
         return Lake(self.location, self.s3_settings())
 
 
-class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB file, for set-based SQL (marts) and the views over the lake."""
+# A step whose commit another run's conflicting commit refused is run again (from a fresh snapshot) this many
+# times, this long apart, before it fails: conflicts are rare (two runs replacing rows of one table at once).
+CONFLICT_RETRIES = 5
+CONFLICT_WAIT_S = 5.0
 
-    path: str = DEFAULT_DUCKDB
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse: the DuckLake catalog (BALIZA_CATALOG) with its data under the lake's warehouse/."""
+
+    catalog: str = DEFAULT_CATALOG
     lake: LakeResource
     memory_limit: str = DEFAULT_MEMORY_LIMIT
 
     @contextlib.contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with warehouse.connect(self.path, self.lake.lake(), self.lake.s3_settings(), read_only=read_only,
-                               memory_limit=self.memory_limit) as con:
-            yield con
+    def connect(self, read_only: bool = False, atomic: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the warehouse. ``atomic``: everything written in the block commits as one
+        transaction, or nothing does. A writer gives the tables it finds without one their layout as it closes.
+        A commit refused by another run's conflicting commit (nothing of it applied) asks Dagster to run the
+        step again, up to CONFLICT_RETRIES times."""
+        try:
+            with warehouse.connect(self.catalog, self.lake.lake(), self.lake.s3_settings(), read_only=read_only,
+                                   memory_limit=self.memory_limit) as con:
+                if atomic:
+                    with warehouse.transaction(con):
+                        yield con
+                else:
+                    yield con
+                if not read_only:
+                    warehouse.settle_layout(con)
+        except warehouse.WriteConflict as e:
+            raise dg.RetryRequested(max_retries=CONFLICT_RETRIES, seconds_to_wait=CONFLICT_WAIT_S) from e

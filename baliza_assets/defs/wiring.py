@@ -7,15 +7,15 @@ from .io_managers import LakeIOManager
 from .resources import LakeResource, PncpResource, WarehouseResource
 
 
-def build_resources(pncp: PncpResource, lake: LakeResource, duckdb_path: str,
+def build_resources(pncp: PncpResource, lake: LakeResource, catalog: str,
                     memory_limit: str = DEFAULT_MEMORY_LIMIT) -> dict:
-    """Every resource the assets and checks use, from the three things that vary. The assets write
-    their own stores (the lake, the warehouse) and return a ``MaterializeResult``; the one IO manager
-    loads the lake's partitions as inputs."""
+    """Every resource the assets and checks use, from the three things that vary (``catalog``: the
+    warehouse's, BALIZA_CATALOG). The assets write their own stores (the lake, the warehouse) and return a
+    ``MaterializeResult``; the one IO manager loads the lake's partitions as inputs."""
     return {
         "pncp": pncp,
         "lake": lake,
-        "warehouse": WarehouseResource(path=duckdb_path, lake=lake, memory_limit=memory_limit),
+        "warehouse": WarehouseResource(catalog=catalog, lake=lake, memory_limit=memory_limit),
         "lake_io_manager": LakeIOManager(lake=lake),
     }
 
@@ -39,4 +39,6 @@ def resources_for(settings: Settings) -> dict:
         aws_secret_access_key=_secret(settings, "AWS_SECRET_ACCESS_KEY", s3.secret_access_key),
         aws_region=s3.region,
     )
-    return build_resources(pncp, lake, settings.duckdb_path, settings.duckdb_memory_limit)
+    # the catalog's URL may hold the PostgreSQL password: the UI shows the variable's name
+    catalog = _secret(settings, "BALIZA_CATALOG", settings.catalog)
+    return build_resources(pncp, lake, catalog, settings.duckdb_memory_limit)

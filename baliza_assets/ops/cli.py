@@ -1,12 +1,13 @@
 """The `baliza` command: what an operator runs beside Dagster's own CLI and UI.
 
-    baliza doctor                                 configuration and reachability of PNCP, lake, DuckDB, Dagster
+    baliza doctor                                 configuration and reachability of PNCP, lake, warehouse, Dagster
     baliza verify --from D --to D                 partitions missing, failed, or failing a blocking check
     baliza fetch-payload SHA256                   an archived PNCP payload, verbatim
     baliza query "SELECT ..." [--format csv]      read-only SQL against the warehouse
+                  [--as-of SNAPSHOT]              ...as it was at a snapshot (id or time)
     baliza retry-failed --from D --to D           relaunch failed partitions as one backfill
     baliza backfill-plan --from D --to D          requests per API and the expected duration of a backfill
-    baliza backup DEST [--lake] [--runs]          a consistent copy of DuckDB and a manifest of the lake
+    baliza backup DEST [--lake] [--runs]          a consistent copy of the warehouse and a manifest of the lake
                                                   (--lake: a copy of it, --runs: Dagster's run records)
     baliza restore SRC [--force]                  a backup put back: warehouse, lake, run records
 
@@ -62,6 +63,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("table", "csv", "json"), default="table")
     s.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                    help="stop the query after this long (default: BALIZA_QUERY_TIMEOUT, or 300)")
+    s.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT",
+                   help="read the warehouse as it was at this snapshot: an id from baliza.snapshots(), or a time "
+                        "(2025-07-12 08:00:00+00)")
     s = sub.add_parser("backup", help="copy the warehouse and write a lake manifest")
     s.add_argument("dest")
     s.add_argument("--lake", action="store_true", help="copy the lake too")
@@ -102,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "query":
             from . import query
-            return query.run(args.sql, settings, args.format, out, query.statement_timeout(args.timeout))
+            return query.run(args.sql, settings, args.format, out, query.statement_timeout(args.timeout),
+                             args.as_of)
         if args.command == "backup":
             from pathlib import Path
 
@@ -112,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
                     manifest = backup.backup(settings, Path(args.dest), args.lake, instance)
             else:
                 manifest = backup.backup(settings, Path(args.dest), args.lake)
-            out.write(f"{args.dest}: warehouse copy {manifest['warehouse']['bytes']:,} bytes "
-                      f"({len(manifest['warehouse']['tables'])} tables), lake manifest of "
+            data = manifest["warehouse"]["data"]["files"]
+            out.write(f"{args.dest}: warehouse catalog copy {manifest['warehouse']['bytes']:,} bytes "
+                      f"({len(manifest['warehouse']['tables'])} tables, snapshot {manifest['warehouse']['snapshot']}) "
+                      f"and its {len(data)} data files ({sum(f['bytes'] for f in data):,} bytes), lake manifest of "
                       f"{manifest['lake']['objects']} objects ({manifest['lake']['bytes']:,} bytes)"
                       + (", copied" if args.lake else "")
                       + (f"; {manifest['dagster']['runs']} runs" if manifest["dagster"] else "") + "\n")

@@ -1,4 +1,4 @@
-"""`baliza doctor`: is this deployment configured, and can it reach PNCP, the lake, DuckDB and Dagster?"""
+"""`baliza doctor`: is this deployment configured, and can it reach PNCP, the lake, the warehouse and Dagster?"""
 
 from __future__ import annotations
 
@@ -91,23 +91,17 @@ def _lake(settings: Settings) -> str:
     return f"{lake.location}: writable; raw tables: {', '.join(tables) or 'none yet'}"
 
 
-def _duckdb(settings: Settings) -> str:
-    import duckdb
+def _warehouse(settings: Settings) -> str:
+    from ..lib import warehouse
 
-    path = settings.duckdb_path
-    if not os.path.exists(path):
-        return f"{path}: not created yet (the first staging run creates it)"
-    try:
-        con = duckdb.connect(path, read_only=True)
-    except duckdb.IOException as e:
-        if "lock" in str(e).lower():
-            return f"{path}: in use by a writer right now (a run holds the lock); {os.path.getsize(path):,} bytes"
-        raise
-    try:
-        tables = con.execute("SELECT schema_name, count(*) FROM duckdb_tables() GROUP BY 1 ORDER BY 1").fetchall()
-    finally:
-        con.close()
-    return (f"{path}: {os.path.getsize(path):,} bytes; tables per schema: "
+    catalog, lake = settings.warehouse_catalog(), settings.lake()
+    if not catalog.exists():
+        return f"{catalog.describe()}: not created yet (the first staging run creates it)"
+    with warehouse.connect(catalog, lake, settings.s3, read_only=True) as con:  # a reader: never waits on a run
+        tables = con.execute("SELECT schema_name, count(*) FROM duckdb_tables() WHERE database_name = ? "
+                             "GROUP BY 1 ORDER BY 1", [warehouse.NAME]).fetchall()
+        snapshot = con.execute(f"SELECT id FROM {warehouse.NAME}.current_snapshot()").fetchone()[0]
+    return (f"{catalog.describe()}: snapshot {snapshot}, data in {warehouse.data_path(lake)}; tables per schema: "
             + (", ".join(f"{s} {n}" for s, n in tables) or "none"))
 
 
@@ -239,7 +233,7 @@ def run(settings: Settings, out, probe_day: date | None = None, today: date | No
     failures += len(found)
     report("pncp", lambda: asyncio.run(_pncp(settings, probe_day, today or today_in_brasilia())))
     report("lake", lambda: _lake(settings))
-    report("duckdb", lambda: _duckdb(settings))
+    report("warehouse", lambda: _warehouse(settings))
     report("dagster", _dagster)
     out.write("all checks passed\n" if not failures else f"{failures} check(s) failed\n")
     return 0 if not failures else 1

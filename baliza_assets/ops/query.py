@@ -1,6 +1,7 @@
-"""`baliza query "<SQL>"`: read-only SQL against the warehouse.
+"""`baliza query "<SQL>" [--as-of SNAPSHOT]`: read-only SQL against the warehouse, as it is or as it was.
 
-DuckDB enforces what a query may reach: the file is opened read-only, and the connection is
+DuckDB enforces what a query may reach: the catalog is attached read-only (at the snapshot asked for, with
+``--as-of``: a snapshot id from ``baliza.snapshots()``, or a time), and the connection is
 sandboxed (``warehouse.sandbox``): no file or URL outside the lake, no extension loading, no change
 of setting, S3 credentials only in a redacted secret. On that connection, DuckDB's own parser must
 see only statements that read (SELECT, a WITH query, DESCRIBE, SHOW, SUMMARIZE, or EXPLAIN of one of
@@ -108,12 +109,16 @@ def statement_timeout(flag: float | None, env=None) -> float | None:
     return flag
 
 
-def run(sql: str, settings: Settings, fmt: str = "table", out=None, timeout: float | None = None) -> int:
-    """Print the query's result; ``timeout`` (seconds) defaults to the settings' (BALIZA_QUERY_TIMEOUT)."""
+def run(sql: str, settings: Settings, fmt: str = "table", out=None, timeout: float | None = None,
+        as_of: str | None = None) -> int:
+    """Print the query's result; ``timeout`` (seconds) defaults to the settings' (BALIZA_QUERY_TIMEOUT);
+    ``as_of``: the warehouse as it was at that snapshot (an id) or time."""
     out = out or sys.stdout
     lake = settings.lake()
     timeout = settings.query_timeout if timeout is None else timeout
-    with warehouse.connect(settings.duckdb_path, lake, settings.s3, read_only=True, sandboxed=True) as con:
+    snapshot = warehouse.AsOf.parse(as_of) if as_of is not None else None
+    with warehouse.connect(settings.catalog, lake, settings.s3, read_only=True, sandboxed=True,
+                           as_of=snapshot) as con:
         check_reach(check_read_only(sql, con), con, warehouse.lake_root(lake))
         try:
             columns, rows = _execute(con, sql, timeout)

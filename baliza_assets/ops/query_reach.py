@@ -14,7 +14,9 @@ like a path or URL must lie under the lake's root; a string compared or printed 
 A path built by an expression (``'s3://...' || chr(63) || ...``) cannot be checked before it is
 evaluated, so the table functions that read files take only literal arguments, and table functions
 that run SQL from a string or reach outside the warehouse (``query``, ``json_execute_serialized_sql``,
-the Python scans, logging and profiling) are refused. DuckDB's own sandbox (``warehouse.sandbox``) stays
+the Python scans, logging and profiling) are refused, and so are the tables of the database that holds the
+warehouse's catalog (``__ducklake_metadata_baliza``): the warehouse's history is read through DuckLake's own
+functions (``baliza.snapshots()``, ``table_changes()``). DuckDB's own sandbox (``warehouse.sandbox``) stays
 the second line.
 """
 
@@ -38,6 +40,13 @@ SERIES = frozenset({
     "pragma_storage_info", "pragma_table_info", "pragma_user_agent", "pragma_version",
 })
 CATALOG = re.compile(r"duckdb_[a-z_]+")  # duckdb_tables(), duckdb_settings(), duckdb_secrets() (redacted), ...
+# The warehouse's own history, read through the attached catalog: baliza.snapshots(), table_changes(), ...
+_DUCKLAKE_READS = ("snapshots", "current_snapshot", "last_committed_snapshot", "table_info", "table_changes",
+                   "table_insertions", "table_deletions")
+DUCKLAKE = frozenset(_DUCKLAKE_READS) | frozenset(f"ducklake_{name}" for name in _DUCKLAKE_READS)
+# The database that holds the catalog (SQLite or PostgreSQL) is attached beside the warehouse under this name:
+# its tables (and, on PostgreSQL, the server's own) are read only through the warehouse.
+METADATA = "__ducklake_metadata_"
 # What a literal argument may be built of: constants, casts, lists, structs, maps, a named parameter.
 _CONSTRUCTORS = frozenset({"list_value", "struct_pack", "row", "map", "-"})
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -59,6 +68,10 @@ def _walk(node, root: str, opened: bool = False) -> str | None:
                 return why
             opened = str(node["function"].get("function_name", "")).lower() in READERS
         if node.get("type") == "BASE_TABLE":  # FROM "s3://..." or FROM 'file.parquet': a replacement scan
+            for name in ("catalog_name", "schema_name"):
+                if str(node.get(name) or "").lower().startswith(METADATA):
+                    return (f"{node[name]} is the database that holds the warehouse's catalog; the archive is read "
+                            "through the warehouse (staging, cdc, marts, raw) only")
             for name in ("catalog_name", "schema_name", "table_name"):
                 if isinstance(node.get(name), str) and looks_like_path(node[name]):
                     return outside(node[name], root)
@@ -76,7 +89,7 @@ def _walk(node, root: str, opened: bool = False) -> str | None:
 
 def _table_function(function: dict) -> str | None:
     name = str(function.get("function_name", "")).lower()
-    if name in SERIES or CATALOG.fullmatch(name):
+    if name in SERIES or name in DUCKLAKE or CATALOG.fullmatch(name):
         return None
     if name not in READERS:
         return f"table function {name}() is not available to baliza query"

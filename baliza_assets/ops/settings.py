@@ -7,13 +7,14 @@ import os
 from pathlib import Path
 
 from ..lib.lake import Lake, LakeError, S3Settings
+from ..lib.warehouse.catalog import Catalog, CatalogError
 from ..settings import TAKEN_AS_GIVEN, VARIABLES, Settings
 
 SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "DAGSTER_PG_PASSWORD")
 SHOWN_VARIABLES = (
     "PNCP_CONSULTA_URL", "PNCP_DETAIL_URL", "PNCP_CONSULTA_CONCURRENCY", "PNCP_DETAIL_CONCURRENCY",
     "PNCP_DETAIL_MAX_CONCURRENCY",
-    "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_DUCKDB_PATH", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
+    "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_CATALOG", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
     "BALIZA_HARVEST_CRON", "BALIZA_CONSULTA_SHARE", "BALIZA_DETAIL_SHARE", "AWS_ENDPOINT_URL",
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DAGSTER_HOME", "DAGSTER_PG_HOST", "DAGSTER_PG_PORT",
     "DAGSTER_PG_USER", "DAGSTER_PG_PASSWORD", "DAGSTER_PG_DB",
@@ -21,17 +22,23 @@ SHOWN_VARIABLES = (
 
 
 def shown(name: str) -> str:
-    """A variable as an operator may see it: secrets only say whether they are set."""
+    """A variable as an operator may see it: secrets only say whether they are set, and a catalog's URL is
+    shown without its password."""
     value = os.environ.get(name)
     if value is None:
         return "(unset)"
+    if name == "BALIZA_CATALOG":
+        try:
+            return Catalog.parse(value).describe() + (" (password hidden)" if Catalog.parse(value).password else "")
+        except CatalogError:
+            return "(set, not a catalog: see below)"
     return "(set, hidden)" if name in SECRET_VARIABLES else value
 
 
 # ---- what the runs would refuse ---------------------------------------------------------------------
 # The checks of baliza_assets/settings.py (those the code location makes as it loads, so its runs never
-# start with a value they would fail on), and those only a run meets (the lake). An empty DuckDB path or
-# memory limit is reported here, where the code location takes it as given.
+# start with a value they would fail on), and those only a run meets (the lake). An empty DuckDB memory
+# limit is reported here, where the code location takes it as given.
 
 def _lake(raw: str) -> str | None:
     if raw == "":
@@ -52,7 +59,7 @@ def _empty_is_default(check):
 
 
 CHECKS = {name: check if name in TAKEN_AS_GIVEN else _empty_is_default(check)
-          for name, (_, check) in VARIABLES.items() if check}
+          for name, (_, check, _) in VARIABLES.items() if check}
 CHECKS["BALIZA_LAKE"] = _lake
 
 

@@ -47,7 +47,9 @@ def _capture_asset(name: str):
         group_name="cdc",
         partitions_def=daily,
         deps=[["staging", name]],
-        pool="duckdb_writer",
+        # one capture of an entity at a time: it reads the current versions, then writes new ones (two at once
+        # could both insert the same first version, which DuckLake does not see as a conflict)
+        pool=f"cdc_{name}",
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb", "parquet"},
         automation_condition=FOLLOWS_UPSTREAM_PARTITION,

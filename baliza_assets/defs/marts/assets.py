@@ -10,7 +10,7 @@ from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, partition_days
 from ..resources import WarehouseResource
 from . import sql
 
-MARTS = dict(group_name="marts", pool="duckdb_writer", kinds={"duckdb", "sql"}, freshness_policy=FRESHNESS["marts"])
+MARTS = dict(group_name="marts", kinds={"duckdb", "sql"}, freshness_policy=FRESHNESS["marts"])
 
 
 def column_schema(name: str, columns=None) -> dg.TableSchema:

@@ -124,7 +124,6 @@ def _staging_asset(name: str):
         group_name="staging",
         partitions_def=daily,
         deps=[t.split("/") for t in inputs],
-        pool="duckdb_writer",
         backfill_policy=RANGE_IN_ONE_RUN,
         kinds={"polars", "duckdb"},
         metadata={"dagster/column_schema": column_schema(name)},
