@@ -119,15 +119,15 @@ def test_every_staged_record_is_validated_once(counted_day):
     staged = Counter()
     for entity, spec in ENTITIES.items():
         keys = ", ".join(spec.key)
-        staged.update((entity, *r) for r in query(root / "baliza.duckdb", f"SELECT payload_sha256, {keys} FROM "
+        staged.update((entity, *r) for r in query(root / "catalog.sqlite", f"SELECT payload_sha256, {keys} FROM "
                                                   f"staging.{entity} WHERE partition_date = ?", [DAY]))
-    rejected = query(root / "baliza.duckdb", "SELECT count(*) FROM staging.rejects WHERE partition_date = ?", [DAY])
+    rejected = query(root / "catalog.sqlite", "SELECT count(*) FROM staging.rejects WHERE partition_date = ?", [DAY])
     assert rejected == [(0,)]
     assert counts.validated == staged
-    sources = dict(query(root / "baliza.duckdb", "SELECT source, count(*) FROM staging.contratos "
+    sources = dict(query(root / "catalog.sqlite", "SELECT source, count(*) FROM staging.contratos "
                                                  "WHERE partition_date = ? GROUP BY 1", [DAY]))
     assert set(sources) == {"publication", "update_feed", "sweep"} and min(sources.values()) > 0
-    assert {s for (s,) in query(root / "baliza.duckdb", "SELECT DISTINCT source FROM staging.itens "
+    assert {s for (s,) in query(root / "catalog.sqlite", "SELECT DISTINCT source FROM staging.itens "
                                                         "WHERE partition_date = ?", [DAY])} == {"details",
                                                                                                  "targeted_details"}
 
@@ -145,7 +145,7 @@ def test_cdc_reads_staging_and_nothing_from_raw(counted_day):
     meta = {e.asset_key.path[1]: e.materialization.metadata for e in result.get_asset_materialization_events()}
     assert set(meta) == set(ENTITIES)
     for entity, m in meta.items():
-        observed = query(root / "baliza.duckdb", f"SELECT count(*) FROM staging.{entity} WHERE partition_date = ?",
+        observed = query(root / "catalog.sqlite", f"SELECT count(*) FROM staging.{entity} WHERE partition_date = ?",
                          [DAY])[0][0]
         assert (m["inserts"].value, m["updates"].value, m["deletes"].value) == (0, 0, 0), entity
         assert 0 < m["observed"].value <= observed, entity

@@ -3,7 +3,7 @@ synthetic history of 1M and 10M itens rows.
 
     python bench/cdc_lookup.py [--rows 1000000,10000000]
 
-A DuckDB file is filled with synthetic itens history (every staging column; 7 itens a compra, one record
+A DuckLake warehouse (a SQLite catalog, Parquet under a lake folder) is filled with synthetic itens history (every staging column; 7 itens a compra, one record
 in ten with an older, closed version), and ``cdc.itens_current`` is made from it as a capture keeps it.
 A realistic day of itens is then looked up (43,000 observed keys: 36,000 of new compras, 7,000 of 1,000
 compras already archived, which are also the 7,000 keys compared in full; and the day's 7,000 compras as
@@ -61,16 +61,17 @@ def _values(name: str, dtype) -> str:
     raise ValueError(f"{name}: {dtype}")
 
 
-def build(path: str, rows: int) -> None:
+def build(path: str, lake: str, rows: int) -> None:
     from baliza_assets.lib import warehouse
     from baliza_assets.lib.cdc.tables import ensure_tables
+    from baliza_assets.lib.lake import Lake
     from baliza_assets.lib.staging import ENTITIES
     from baliza_assets.lib.staging.build import empty_table
 
     like = empty_table(ENTITIES["itens"])
     records = rows * 10 // 11
     cols = ", ".join(f"{_values(n, t)} AS \"{n}\"" for n, t in like.schema.items())
-    with warehouse.connect(path) as con:
+    with warehouse.connect(path, Lake(lake)) as con:
         ensure_tables(con, "itens", like)
         con.execute("DROP TABLE cdc.itens_current")
         base = f"SELECT i // {PER_COMPRA} AS c, i % {PER_COMPRA} + 1 AS n, i FROM range({records}) t(i)"
@@ -82,7 +83,6 @@ def build(path: str, rows: int) -> None:
                    TIMESTAMP '2022-01-01' + to_seconds(i) AS valid_to, 'U' AS ended_by, 'details' AS source,
                    's0' AS snapshot FROM ({base}) WHERE i % 10 = 0""")
         ensure_tables(con, "itens", like)  # the current table, made from the history as a capture makes it
-        con.execute("CHECKPOINT")
 
 
 def day(rows: int, recent: bool):
@@ -140,11 +140,12 @@ def child(args) -> dict:
     from baliza_assets.lib import warehouse
     from baliza_assets.lib.cdc.observations import columns
     from baliza_assets.lib.cdc.targets import TARGETS
+    from baliza_assets.lib.lake import Lake
 
     keys, compared, scopes = day(args.n, args.way.endswith("recent"))
     way = history_way if args.way.startswith("history") else current_way
     best, got = None, None
-    with warehouse.connect(args.db, read_only=True, memory_limit="512MB") as con:
+    with warehouse.connect(args.db, Lake(args.lake), read_only=True, memory_limit="512MB") as con:
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         for _ in range(3):
             t0 = time.perf_counter()
@@ -160,6 +161,7 @@ def main() -> int:
     parser.add_argument("--rows", default="1000000,10000000")
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--db")
+    parser.add_argument("--lake")
     parser.add_argument("--n", type=int)
     parser.add_argument("--way")
     args = parser.parse_args()
@@ -169,13 +171,14 @@ def main() -> int:
     print(f"{'history rows':>13} {'way':>16} {'seconds':>8} {'+RSS MB':>8} {'live':>6} {'in scopes':>10}")
     with tempfile.TemporaryDirectory(prefix="baliza-lookup-") as tmp:
         for n in [int(x) for x in args.rows.split(",")]:
-            db = str(Path(tmp) / f"h{n}.duckdb")
+            db, lake = str(Path(tmp) / f"h{n}.sqlite"), str(Path(tmp) / f"lake{n}")
             t0 = time.monotonic()
-            build(db, n)
-            print(f"  (built {n:,} history rows in {time.monotonic() - t0:.0f} s, "
-                  f"{Path(db).stat().st_size / 1e6:.0f} MB)", flush=True)
+            build(db, lake, n)
+            size = Path(db).stat().st_size + sum(p.stat().st_size for p in Path(lake).rglob("*") if p.is_file())
+            print(f"  (built {n:,} history rows in {time.monotonic() - t0:.0f} s, {size / 1e6:.0f} MB)", flush=True)
             for way in ("history spread", "current spread", "history recent", "current recent"):
-                out = subprocess.run([sys.executable, __file__, "--child", "--db", db, "--n", str(n), "--way", way],
+                out = subprocess.run([sys.executable, __file__, "--child", "--db", db, "--lake", lake, "--n", str(n),
+                                      "--way", way],
                                      capture_output=True, text=True)
                 if out.returncode:
                     raise SystemExit(out.stderr[-3000:])

@@ -98,7 +98,7 @@ def child(args) -> dict:
 
     root, base = Path(args.root), f"http://127.0.0.1:{args.port}"
     pncp = PncpResource(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp")
-    res = build_resources(pncp, LakeResource(location=str(root / "lake")), str(root / "baliza.duckdb"))
+    res = build_resources(pncp, LakeResource(location=str(root / "lake")), str(root / "catalog.sqlite"))
     decodes, validations = install_counters() if args.child != "warm" else (Counter(), Counter())
     t0, r0 = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF)
     (root / "dagster").mkdir(exist_ok=True)
