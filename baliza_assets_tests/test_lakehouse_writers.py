@@ -20,7 +20,7 @@ import pytest
 from baliza_assets.defs.marts import sql
 from baliza_assets.defs.resources import LakeResource, WarehouseResource
 from baliza_assets.lib import warehouse
-from baliza_assets.lib.capture import TARGETS
+from baliza_assets.lib.cdc.targets import TARGETS
 from baliza_assets.lib.frames import DayFrames
 from baliza_assets.lib.lake import Lake
 from baliza_sandbox import Sandbox, profile
