@@ -6,7 +6,7 @@ import dagster as dg
 
 from ...lib.marts import upkeep
 from .. import work
-from ..automation import REBUILDS_AFTER_UPSTREAM
+from ..automation import APPLIES_UPSTREAM_CHANGES
 from ..metadata import markdown
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, partition_days
 from ..resources import WarehouseResource
@@ -72,7 +72,7 @@ class MartUpkeep(dg.Config):
 def _kept_mart(name: str, deps: list[str], doc: str):
     """``deps``: what the mart reads, as asset keys (``cdc/itens``, ``marts/price_evidence``)."""
     @dg.asset(key=["marts", name], deps=[d.split("/") for d in deps], description=doc,
-              automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS, **_static(name))
+              automation_condition=APPLIES_UPSTREAM_CHANGES, **MARTS, **_static(name))
     def _asset(context: dg.AssetExecutionContext, config: MartUpkeep, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             con.execute("CREATE SCHEMA IF NOT EXISTS marts")
