@@ -10,11 +10,14 @@ FOLLOWS_UPSTREAM_PARTITION = (dg.AutomationCondition.any_deps_updated().since_la
                               & ~dg.AutomationCondition.any_deps_in_progress()
                               & ~dg.AutomationCondition.in_progress()).with_label("after any upstream partition updates")
 
-# Unpartitioned rebuilds (marts over every day): once after their partitioned inputs changed and
-# nothing upstream is still running. (eager() would wait for every daily partition since 2021.)
-REBUILDS_AFTER_UPSTREAM = (dg.AutomationCondition.any_deps_updated().since_last_handled()
-                           & ~dg.AutomationCondition.any_deps_in_progress()
-                           & ~dg.AutomationCondition.in_progress()).with_label("rebuild after upstream updates")
+# The unpartitioned marts, kept from the captures (lib/marts): once after their inputs changed, when nothing
+# upstream is still running (one run applies the day's captures together) and no run of their own is. A run
+# applies every capture committed and not applied yet, whichever request started it: captures that land
+# during a run, a request skipped or a run that failed are applied by the next run. (eager() would wait for
+# every daily partition since 2021.)
+APPLIES_UPSTREAM_CHANGES = (dg.AutomationCondition.any_deps_updated().since_last_handled()
+                            & ~dg.AutomationCondition.any_deps_in_progress()
+                            & ~dg.AutomationCondition.in_progress()).with_label("apply upstream changes")
 
 def automation_sensor(running: bool) -> dg.AutomationConditionSensorDefinition:
     """Evaluates the conditions above; running from the start only when ``running`` (BALIZA_ENV=production):
@@ -25,6 +28,6 @@ def automation_sensor(running: bool) -> dg.AutomationConditionSensorDefinition:
         default_status=dg.DefaultSensorStatus.RUNNING if running else dg.DefaultSensorStatus.STOPPED,
         minimum_interval_seconds=30,
         description="Evaluates the assets' automation conditions every 30 s: CDC captures any partition of its "
-                    "sources materialized without it; the unpartitioned marts rebuild once their inputs changed. "
+                    "sources materialized without it; the unpartitioned marts apply what changed once their inputs did. "
                     "Running from the start with BALIZA_ENV=production, stopped otherwise.",
     )

@@ -1,10 +1,12 @@
-"""Marts (DuckDB): the analytical tables people ask for, rebuilt with set-based SQL."""
+"""Marts: the analytical tables people ask for. The daily one is rewritten per day; the others are kept
+incrementally from the CDC captures (``lib/marts``: where a mart is updated)."""
 
 
 import dagster as dg
 
+from ...lib.marts import upkeep
 from .. import work
-from ..automation import REBUILDS_AFTER_UPSTREAM
+from ..automation import APPLIES_UPSTREAM_CHANGES
 from ..metadata import markdown
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, partition_days
 from ..resources import WarehouseResource
@@ -60,25 +62,37 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
     return dg.MaterializeResult(metadata={**meta, "rows_in_partitions": written})
 
 
-def _full_mart(name: str, query: str, deps: list[str], doc: str):
-    """``deps``: the tables the query reads, as asset keys (``cdc/itens``, ``marts/price_evidence``)."""
+class MartUpkeep(dg.Config):
+    full_rebuild: bool = False
+    """Build the mart whole from the current records instead of applying only the captures it has not applied
+    yet. The rows are the same; it reads every record (minutes on years of history), for a mart whose kept
+    state was changed behind its upkeep."""
+
+
+def _kept_mart(name: str, deps: list[str], doc: str):
+    """``deps``: what the mart reads, as asset keys (``cdc/itens``, ``marts/price_evidence``)."""
     @dg.asset(key=["marts", name], deps=[d.split("/") for d in deps], description=doc,
-              automation_condition=REBUILDS_AFTER_UPSTREAM, **MARTS, **_static(name))
-    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+              automation_condition=APPLIES_UPSTREAM_CHANGES, **MARTS, **_static(name))
+    def _asset(context: dg.AssetExecutionContext, config: MartUpkeep, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             con.execute("CREATE SCHEMA IF NOT EXISTS marts")
             empty = sql.ensure_inputs(con, deps)  # a fresh warehouse: inputs not captured yet read as empty
             if empty:
                 context.log.info(f"marts/{name}: {', '.join(empty)} not captured yet, read as empty")
-            con.execute(f"CREATE OR REPLACE TABLE marts.{name} AS {query}")
+            done = upkeep(con, name, full_rebuild=config.full_rebuild)
+            context.log.info(f"marts/{name}: {done.mode}" + (
+                " (built whole: asked for)" if config.full_rebuild else " (built whole: no kept state yet)"
+                if done.mode == "full" else f", {done.captures} capture(s) applied") + f", {done.details}")
             meta = _table_metadata(con, f"marts.{name}")
-            return dg.MaterializeResult(metadata={**meta, "inputs_not_captured": ", ".join(empty) or "none"})
+        counts = {k: v for k, v in done.details.items() if isinstance(v, int) and not isinstance(v, bool)}
+        return dg.MaterializeResult(metadata={
+            **meta, "upkeep": done.mode, "captures_applied": done.captures, "upkeep_seconds": round(done.seconds, 3),
+            **counts, "inputs_not_captured": ", ".join(empty) or "none"})
 
     return _asset
 
 
-price_evidence = _full_mart("price_evidence", sql.PRICE_EVIDENCE,
-                            ["cdc/resultados", "cdc/itens", "cdc/contratacoes"], """
+price_evidence = _kept_mart("price_evidence", ["cdc/resultados", "cdc/itens", "cdc/contratacoes"], """
     Price evidence, the table a price researcher cites (pesquisa de preços, Lei 14.133 art. 23): one row
     per homologated item result in force (situação 1 Informado; cancelled results are left out and kept in
     cdc.resultados_history). Per row: the item (description, catmat/catser catalog code, unit), the
@@ -91,24 +105,26 @@ price_evidence = _full_mart("price_evidence", sql.PRICE_EVIDENCE,
     came from (fonte_api), and the sha256 of the archived payload (payload_sha256, which
     `baliza fetch-payload` returns verbatim).""")
 
-item_price_references = _full_mart("item_price_references", sql.ITEM_PRICE_REFERENCES,
-                                   ["marts/price_evidence", "cdc/itens", "cdc/contratacoes"], """
+item_price_references = _kept_mart("item_price_references", ["marts/price_evidence", "cdc/itens", "cdc/contratacoes"],
+                                   """
     Item price references on homologated prices: per catalog item code (catalogoCodigoItem) x unit of
     measure (upper-cased, trimmed) x UF of the buying unit, and nationally (uf = 'BR'), over every result
     in force of marts.price_evidence with a positive unit price: number of results, median, p10 and p90,
     min and max homologated unit price, distinct suppliers and buyers, first and last result date, the
-    most common description, how many prices are more than 10x above or below the median
-    (resultados_outliers) and `outlier` when any is. Beside them, never mixed in: the estimated prices
-    (valorUnitarioEstimado) of the same catalog item x unit, their count, median, p10 and p90.""")
+    most common description (the first alphabetically among equally common ones), how many prices are more
+    than 10x above or below the median (resultados_outliers) and `outlier` when any is. Beside them, never
+    mixed in: the estimated prices (valorUnitarioEstimado) of the same catalog item x unit, their count,
+    median, p10 and p90.""")
 
-supplier_profiles = _full_mart("supplier_profiles", sql.SUPPLIER_PROFILES, ["cdc/contratos"], """
+supplier_profiles = _kept_mart("supplier_profiles", ["cdc/contratos"], """
     Supplier profiles from contratos (current version of each contract): per supplier id (niFornecedor,
     CNPJ or CPF): latest name and person type, number of contracts, total contract value (valorGlobal),
     distinct buyers (órgão CNPJ), distinct UFs, first and last signature date.""")
 
-buyer_profiles = _full_mart("buyer_profiles", sql.BUYER_PROFILES, ["cdc/contratacoes", "cdc/contratos"], """
+buyer_profiles = _kept_mart("buyer_profiles", ["cdc/contratacoes", "cdc/contratos"], """
     Buyer profiles: per órgão CNPJ, from contratações (current version of each): latest name, esfera and
     UF, number of contratações, estimated and homologated totals, direct contracting (modalidade 8
     Dispensa and 9 Inexigibilidade) as a count, a share of the count and a share of the estimated
-    value; the platform it sends most contratações from (plataforma_principal) and every platform it used
-    (plataformas, a sorted list: filter with list_contains); plus number and total value of its contratos.""")
+    value; the platform it sends most contratações from (plataforma_principal; the first alphabetically among
+    equally used ones) and every platform it used (plataformas, a sorted list: filter with list_contains);
+    plus number and total value of its contratos.""")
