@@ -93,8 +93,8 @@ def test_readers_during_a_day_and_a_long_read_across_its_writes(world, serve, tm
     assert errors == [], errors[:5]
     assert len(seen) > 1, f"the reader loop saw one snapshot only ({seen}): it did not read while the run wrote"
     assert after[0][0][0] > before[0][0][0] and after[-1][0][0] > before[-1][0][0]
-    assert query(catalog, "SELECT count(*) FROM staging.contratos WHERE partition_date = ?", [following]) == [
-        (len(world.published("contratos", following)),)]
+    published = "SELECT count(*) FROM staging.contratos WHERE partition_date = ? AND source = 'publication'"
+    assert query(catalog, published, [following]) == [(len(world.published("contratos", following)),)]
 
 
 def _cli(settings: Settings, sql: str, *args: str) -> subprocess.CompletedProcess:

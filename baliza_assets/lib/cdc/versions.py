@@ -145,7 +145,7 @@ def apply(con: duckdb.DuckDBPyConnection, cap: Capture) -> None:
         con.execute("INSERT INTO cdc.snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [e, cap.day, cap.snapshot, now(), sources, cap.rows, counts["I"], counts["U"],
                      counts["D"]])
-        con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    con.execute("COMMIT")  # a refused commit rolls back by itself; the caller sees why

@@ -81,12 +81,12 @@ def upkeep(con: duckdb.DuckDBPyConnection, mart: str, full_rebuild: bool = False
         if whole:
             state.mark_built(con, mart)
         rows = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
-        if own:
-            con.execute("COMMIT")
     except BaseException:
         if own:
             con.execute("ROLLBACK")
         raise
+    if own:
+        con.execute("COMMIT")  # a refused commit rolls back by itself; the caller sees why
     mode = "full" if whole else "incremental" if details is not None else "unchanged"
     return Upkeep(mart, mode, pending.count, rows, time.monotonic() - started, details or {})
 

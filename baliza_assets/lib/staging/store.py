@@ -136,10 +136,10 @@ def write(con: duckdb.DuckDBPyConnection, entity: str, day: date, staged: Staged
             entity, day, source.name, source.endpoint, source.table, version, staged.pages, len(rows),
             staged.rejected_typing, staged.rejected_model, json.dumps(staged.rules.rows()), json.dumps(sample.rows()),
             json.dumps(staged.unreconciled), datetime.now(timezone.utc)])
-        con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    con.execute("COMMIT")  # a refused commit rolls back by itself; the caller sees why
 
 
 @dataclass
