@@ -7,6 +7,8 @@
                   [--as-of SNAPSHOT]              ...as it was at a snapshot (id or time)
     baliza retry-failed --from D --to D           relaunch failed partitions as one backfill
     baliza backfill-plan --from D --to D          requests per API and the expected duration of a backfill
+    baliza precos "DESCRIPTION" [--codigo CODE]   price research: homologated prices, their spread, outliers
+                  [--uf UF] [--format html ...]   removed, as a table, CSV, XLSX or an HTML report
     baliza backup DEST [--lake] [--runs]          a consistent copy of the warehouse and a manifest of the lake
                                                   (--lake: a copy of it, --runs: Dagster's run records)
     baliza restore SRC [--force]                  a backup put back: warehouse, lake, run records
@@ -66,6 +68,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT",
                    help="read the warehouse as it was at this snapshot: an id from baliza.snapshots(), or a time "
                         "(2025-07-12 08:00:00+00)")
+    from . import precos
+    precos.add_parser(sub)
     s = sub.add_parser("backup", help="copy the warehouse and write a lake manifest")
     s.add_argument("dest")
     s.add_argument("--lake", action="store_true", help="copy the lake too")
@@ -108,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
             from . import query
             return query.run(args.sql, settings, args.format, out, query.statement_timeout(args.timeout),
                              args.as_of)
+        if args.command == "precos":
+            from . import precos
+            return precos.run(args, settings, out)
         if args.command == "backup":
             from pathlib import Path
 
