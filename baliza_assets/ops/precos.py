@@ -45,8 +45,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     s.add_argument("--codigo", metavar="CODE", help="catalog code of the item (CATMAT/CATSER)")
     s.add_argument("--uf", action="append", metavar="UF", help="UF of the buying unit (repeat, or SP,RJ)")
     s.add_argument("--municipio", action="append", metavar="NAME", help="município of the buying unit (repeatable)")
-    s.add_argument("--esfera", action="append", metavar="F|E|M|D",
-                   help="esfera of the buying órgão: F federal, E estadual, M municipal, D distrital (repeatable)")
+    s.add_argument("--esfera", action="append", metavar="F|E|M|D|N",
+                   help="esfera of the buying órgão: F federal, E estadual, M municipal, D distrital, N not stated "
+                        "(repeatable)")
     s.add_argument("--unidade", action="append", metavar="UNIT",
                    help="unit of measure to compare; repeat it to take units that mean the same together")
     s.add_argument("--desde", type=_day, metavar="YYYY-MM-DD", help="first result date (default: 12 months before --ate)")

@@ -10,8 +10,8 @@ from .outliers import Rule
 from .text import fold, words
 
 UFS = frozenset("AC AL AM AP BA CE DF ES GO MA MG MS MT PA PB PE PI PR RJ RN RO RR RS SC SE SP TO".split())
-# PNCP's esfera of the buying órgão (orgaoEntidade.esferaId)
-ESFERAS = {"F": "federal", "E": "estadual", "M": "municipal", "D": "distrital"}
+# PNCP's esfera of the buying órgão (orgaoEntidade.esferaId); PNCP also sends N, which its manual does not list
+ESFERAS = {"F": "federal", "E": "estadual", "M": "municipal", "D": "distrital", "N": "não informada"}
 PERIOD_MONTHS = 12  # the default window: the 12 months before today
 
 
@@ -118,9 +118,10 @@ class Ask:
 def _esfera(value: str) -> str:
     key = fold(value)
     for code, name in ESFERAS.items():
-        if key in (code.lower(), name):
+        if key in (code.lower(), fold(name)):
             return code
-    raise AskError(f"--esfera {value!r}: expected F (federal), E (estadual), M (municipal) or D (distrital)")
+    raise AskError(f"--esfera {value!r}: expected F (federal), E (estadual), M (municipal), D (distrital) or N "
+                   "(not stated)")
 
 
 def _quote(text: str) -> str:

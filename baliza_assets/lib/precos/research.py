@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import duckdb
 
@@ -108,7 +107,3 @@ def _searched(descriptions: int, ask: Ask) -> str:
     if ask.code:
         what.append(f"catalog code {ask.code}")
     return " and ".join(what) + f", results dated {ask.first} to {ask.last}"
-
-
-def price(row: dict) -> Decimal:
-    return row[PRICE]

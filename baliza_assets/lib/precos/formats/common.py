@@ -36,6 +36,7 @@ EVIDENCE = (
     ("ano_compra", "Ano da compra"),
     ("numero_controle_pncp_compra", "Número de controle PNCP"),
     ("numero_item", "Item"),
+    ("sequencial_resultado", "Resultado do item"),
     ("data_publicacao_compra", "Publicação da compra"),
     ("data_registro_resultado", "Registro do resultado no PNCP"),
     ("link_pncp", "Link PNCP"),
