@@ -68,11 +68,11 @@ class Ask:
         if text is not None and not words(text):
             raise AskError(f"the description {text!r} has no word to search for (articles and prepositions "
                            "such as 'de', 'para' are left out)")
-        ufs = tuple(u.upper() for u in _split(ufs))
+        ufs = tuple(dict.fromkeys(u.upper() for u in _split(ufs)))
         if bad := [u for u in ufs if u not in UFS]:
             raise AskError(f"--uf {', '.join(bad)}: not a UF; expected one of {' '.join(sorted(UFS))}")
-        esferas = tuple(_esfera(e) for e in _split(esferas))
-        units = tuple(" ".join(u.split()).upper() for u in _split(units))
+        esferas = tuple(dict.fromkeys(_esfera(e) for e in _split(esferas)))
+        units = tuple(dict.fromkeys(" ".join(u.split()).upper() for u in _split(units)))
         last = last or today
         first = first or months_before(last, PERIOD_MONTHS)
         if first > last:
