@@ -312,3 +312,25 @@ def _br(value: Decimal) -> str:
     whole, _, frac = f"{value:f}".partition(".")
     frac = (frac.rstrip("0") + "00")[:max(2, len(frac.rstrip("0")))]
     return f"{int(whole):,}".replace(",", ".") + "," + frac
+
+
+def test_a_research_read_again_at_its_snapshot_gives_the_same_evidence(tmp_path):
+    """After another day's prices land, the research cited with its snapshot (--as-of) gives what it gave."""
+    world = World(seed=7, volume="small", now=NOW)
+    from baliza_sandbox.server import running
+
+    settings = Settings(catalog=str(tmp_path / "catalog.sqlite"), lake_location=str(tmp_path / "lake"))
+    research = ("locação", "--unidade", "MÊS", "--format", "csv")
+    with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
+        assert materialize(resources(ep, tmp_path), instance, DAY, selection=PRICES).success
+        status, cited, err = _precos(settings, *research)
+        assert status == 0, err
+        snapshot = str(query(tmp_path / "catalog.sqlite", "SELECT id FROM baliza.current_snapshot()")[0][0])
+        assert materialize(resources(ep, tmp_path), instance, DAY + timedelta(days=1), selection=PRICES).success
+    status, now, err = _precos(settings, *research)
+    assert status == 0, err
+    added = truth.matching(truth.evidence(world, DAY + timedelta(days=1)), ("locacao",), unidade="MÊS")
+    assert len(_csv(now)) == len(_csv(cited)) + len(added) and added
+    status, again, err = _precos(settings, *research, "--as-of", snapshot)
+    assert status == 0, err
+    assert again == cited
