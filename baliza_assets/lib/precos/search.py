@@ -12,6 +12,7 @@ rows with a code and those without.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,11 +78,14 @@ def find(con: duckdb.DuckDBPyConnection, ask: Ask) -> Found:
     columns = ", ".join(f"p.{c}" for c in COLUMNS)
     searched = 0
     if ask.text:
-        descriptions = [d for (d,) in con.execute(
-            f"SELECT DISTINCT item_descricao FROM marts.price_evidence WHERE {where} AND item_descricao IS NOT NULL",
-            params).fetchall()]
-        searched = len(descriptions)
-        scores = rank(descriptions, ask.text, con.execute("SELECT current_setting('extension_directory')").fetchone()[0])
+        with Index(con.execute("SELECT current_setting('extension_directory')").fetchone()[0]) as index:
+            # Only descriptions holding every word's stem (or what of it a suffix rule cannot rewrite) are indexed.
+            likes = " AND ".join("lower(strip_accents(item_descricao)) LIKE ?" for _ in index.prefixes(ask.text))
+            descriptions = [d for (d,) in con.execute(
+                f"SELECT DISTINCT item_descricao FROM marts.price_evidence WHERE {where} AND {likes}",
+                params + [f"%{p}%" for p in index.prefixes(ask.text)]).fetchall()]
+            searched = len(descriptions)
+            scores = index.rank(descriptions, ask.text)
         con.register("_precos_matches", _frame(scores))
         sql = (f"SELECT {columns}, m.relevancia FROM marts.price_evidence p "
                f"JOIN _precos_matches m ON m.descricao = p.item_descricao WHERE {where} "
@@ -104,27 +108,59 @@ def _frame(scores: dict[str, float]) -> pa.Table:
                      "relevancia": pa.array(list(scores.values()), pa.float64())})
 
 
-def rank(descriptions: list[str], text: str, extension_dir: str) -> dict[str, float]:
-    """The descriptions that hold every word of ``text`` (stemmed, accents and case ignored), with their BM25
-    score, in an in-memory database of their own."""
-    query = " ".join(words(text))
-    if not descriptions or not query:
-        return {}
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute("SET extension_directory = ?", [extension_dir])
-        duckdb_extensions.import_extension("fts", con=con)
-        con.execute("LOAD fts")
-        con.execute("CREATE TABLE stopwords (sw VARCHAR)")
+class Index:
+    """DuckDB's full-text search in an in-memory database of its own (DuckLake tables take no FTS index)."""
+
+    def __init__(self, extension_dir: str):
+        self.extension_dir = extension_dir
+
+    def __enter__(self) -> Index:
+        self.con = duckdb.connect(":memory:")
+        try:
+            self.con.execute("SET extension_directory = ?", [self.extension_dir])
+            duckdb_extensions.import_extension("fts", con=self.con)
+            self.con.execute("LOAD fts")
+        except BaseException:
+            self.con.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.con.close()
+
+    def prefixes(self, text: str) -> list[str]:
+        """For each word of ``text``, what every word of the same Portuguese stem holds, to pick the descriptions
+        worth indexing: the stem itself, since on words whose accents are folded the stemmer only strips
+        suffixes; should a rule rewrite one, the part the stem shares with the word less two letters. At least
+        three letters."""
+        out = []
+        for word in words(text):
+            stem = self.con.execute("SELECT stem(?, 'portuguese')", [word]).fetchone()[0]
+            shared = os.path.commonprefix([stem, word])
+            keep = shared if shared == stem else shared[:-2]
+            out.append(keep if len(keep) >= 3 else word[:3])
+        return list(dict.fromkeys(out))
+
+    def rank(self, descriptions: list[str], text: str) -> dict[str, float]:
+        """The descriptions that hold every word of ``text`` (stemmed, accents and case ignored), with their
+        BM25 score."""
+        query = " ".join(words(text))
+        if not descriptions or not query:
+            return {}
+        con = self.con
+        con.execute("CREATE OR REPLACE TABLE stopwords (sw VARCHAR)")
         con.executemany("INSERT INTO stopwords VALUES (?)", [[w] for w in STOPWORDS])
-        given = pa.table({"descricao": pa.array(descriptions, pa.string())})
-        con.register("given", given)
-        con.execute("CREATE TABLE descricoes AS SELECT row_number() OVER () AS id, descricao FROM given")
+        con.register("given", pa.table({"descricao": pa.array(descriptions, pa.string())}))
+        con.execute("CREATE OR REPLACE TABLE descricoes AS SELECT row_number() OVER () AS id, descricao FROM given")
         con.execute("PRAGMA create_fts_index('descricoes', 'id', 'descricao', stemmer = 'portuguese', "
-                    "stopwords = 'stopwords', ignore = '(\\.|[^a-z0-9])+', strip_accents = 1, lower = 1)")
-        rows = con.execute("SELECT descricao, score FROM (SELECT descricao, fts_main_descricoes.match_bm25("
-                           "id, ?, conjunctive := 1) AS score FROM descricoes) WHERE score IS NOT NULL",
-                           [query]).fetchall()
-    finally:
-        con.close()
-    return dict(rows)
+                    "stopwords = 'stopwords', ignore = '(\\.|[^a-z0-9])+', strip_accents = 1, lower = 1, "
+                    "overwrite = 1)")
+        return dict(con.execute("SELECT descricao, score FROM (SELECT descricao, fts_main_descricoes.match_bm25("
+                                "id, ?, conjunctive := 1) AS score FROM descricoes) WHERE score IS NOT NULL",
+                                [query]).fetchall())
+
+
+def rank(descriptions: list[str], text: str, extension_dir: str) -> dict[str, float]:
+    """``Index.rank`` in an index of its own."""
+    with Index(extension_dir) as index:
+        return index.rank(descriptions, text)
