@@ -1,6 +1,7 @@
 """A research as an XLSX workbook (openpyxl): a "Resumo" sheet (the research as asked, the snapshot, the
 spread) and an "Evidências" sheet (one row per price compared). Cells are typed: prices and counts are
-numbers (written from the exact decimals), dates are dates, links are links."""
+numbers, dates are dates, links are links. A spreadsheet's number is a binary double: each price is the
+double nearest its exact decimal (what the CSV and the HTML report print), so 8889.06 reads back as 8889.06."""
 
 from __future__ import annotations
 
