@@ -22,6 +22,8 @@ import argparse
 import sys
 from datetime import date
 
+from . import pipes
+
 
 def _day(text: str) -> date:
     try:
@@ -68,6 +70,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT",
                    help="read the warehouse as it was at this snapshot: an id from baliza.snapshots(), or a time "
                         "(2025-07-12 08:00:00+00)")
+    shown = s.add_mutually_exclusive_group()
+    shown.add_argument("-x", "--vertical", dest="layout", action="store_const", const="vertical", default="auto",
+                       help="one record at a time, a column a line (default: when a row is wider than the terminal)")
+    shown.add_argument("--wide", dest="layout", action="store_const", const="wide",
+                       help="columns side by side, however wide")
     from . import precos
     precos.add_parser(sub)
     s = sub.add_parser("backup", help="copy the warehouse and write a lake manifest")
@@ -79,9 +86,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true",
                    help="replace an existing warehouse and the lake objects the backup holds; add the runs "
                         "the instance lacks")
+    from . import examples
+    examples.describe(sub)
     return p
 
 
+@pipes.quiet_when_closed
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from ..settings import Settings
@@ -111,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "query":
             from . import query
             return query.run(args.sql, settings, args.format, out, query.statement_timeout(args.timeout),
-                             args.as_of)
+                             args.as_of, args.layout)
         if args.command == "precos":
             from . import precos
             return precos.run(args, settings, out)
@@ -142,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                 return restore.run(settings, Path(args.src), None, args.force, out)
             with _instance() as instance:
                 return restore.run(settings, Path(args.src), instance, args.force, out)
+    except BrokenPipeError:
+        raise  # the reader went away: pipes.quiet_when_closed ends quietly
     except Exception as e:  # an operator gets the reason in one line, not a traceback
         print(f"baliza {args.command}: {e}", file=sys.stderr)
         return 2
