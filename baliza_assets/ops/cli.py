@@ -7,6 +7,8 @@
                   [--as-of SNAPSHOT]              ...as it was at a snapshot (id or time)
     baliza retry-failed --from D --to D           relaunch failed partitions as one backfill
     baliza backfill-plan --from D --to D          requests per API and the expected duration of a backfill
+    baliza precos "DESCRIPTION" [--codigo CODE]   price research: homologated prices, their spread, outliers
+                  [--uf UF] [--format html ...]   removed, as a table, CSV, XLSX or an HTML report
     baliza backup DEST [--lake] [--runs]          a consistent copy of the warehouse and a manifest of the lake
                                                   (--lake: a copy of it, --runs: Dagster's run records)
     baliza restore SRC [--force]                  a backup put back: warehouse, lake, run records
@@ -19,6 +21,8 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+
+from . import pipes
 
 
 def _day(text: str) -> date:
@@ -66,6 +70,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT",
                    help="read the warehouse as it was at this snapshot: an id from baliza.snapshots(), or a time "
                         "(2025-07-12 08:00:00+00)")
+    shown = s.add_mutually_exclusive_group()
+    shown.add_argument("-x", "--vertical", dest="layout", action="store_const", const="vertical", default="auto",
+                       help="one record at a time, a column a line (default: when a row is wider than the terminal)")
+    shown.add_argument("--wide", dest="layout", action="store_const", const="wide",
+                       help="columns side by side, however wide")
+    from . import precos
+    precos.add_parser(sub)
     s = sub.add_parser("backup", help="copy the warehouse and write a lake manifest")
     s.add_argument("dest")
     s.add_argument("--lake", action="store_true", help="copy the lake too")
@@ -75,9 +86,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true",
                    help="replace an existing warehouse and the lake objects the backup holds; add the runs "
                         "the instance lacks")
+    from . import examples
+    examples.describe(sub)
     return p
 
 
+@pipes.quiet_when_closed
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from ..settings import Settings
@@ -107,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "query":
             from . import query
             return query.run(args.sql, settings, args.format, out, query.statement_timeout(args.timeout),
-                             args.as_of)
+                             args.as_of, args.layout)
+        if args.command == "precos":
+            from . import precos
+            return precos.run(args, settings, out)
         if args.command == "backup":
             from pathlib import Path
 
@@ -135,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                 return restore.run(settings, Path(args.src), None, args.force, out)
             with _instance() as instance:
                 return restore.run(settings, Path(args.src), instance, args.force, out)
+    except BrokenPipeError:
+        raise  # the reader went away: pipes.quiet_when_closed ends quietly
     except Exception as e:  # an operator gets the reason in one line, not a traceback
         print(f"baliza {args.command}: {e}", file=sys.stderr)
         return 2

@@ -25,7 +25,7 @@ import duckdb
 
 from ..lib import warehouse
 from ..settings import Settings, seconds
-from . import query_reach
+from . import query_reach, render
 
 READING = "baliza query only reads (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a SELECT)"
 _READS_ONLY = "baliza query reads only the warehouse and the lake"
@@ -110,9 +110,10 @@ def statement_timeout(flag: float | None, env=None) -> float | None:
 
 
 def run(sql: str, settings: Settings, fmt: str = "table", out=None, timeout: float | None = None,
-        as_of: str | None = None) -> int:
-    """Print the query's result; ``timeout`` (seconds) defaults to the settings' (BALIZA_QUERY_TIMEOUT);
-    ``as_of``: the warehouse as it was at that snapshot (an id) or time."""
+        as_of: str | None = None, layout: str = "auto") -> int:
+    """Print the result of each of the query's statements; ``timeout`` (seconds, each statement's) defaults
+    to the settings' (BALIZA_QUERY_TIMEOUT); ``as_of``: the warehouse as it was at that snapshot (an id) or
+    time; ``layout``: how a table is shown (``render.LAYOUTS``)."""
     out = out or sys.stdout
     lake = settings.lake()
     timeout = settings.query_timeout if timeout is None else timeout
@@ -120,10 +121,24 @@ def run(sql: str, settings: Settings, fmt: str = "table", out=None, timeout: flo
     with warehouse.connect(settings.catalog, lake, settings.s3, read_only=True, sandboxed=True,
                            as_of=snapshot) as con:
         check_reach(check_read_only(sql, con), con, warehouse.lake_root(lake))
-        try:
-            columns, rows = _execute(con, sql, timeout)
-        except duckdb.PermissionException as e:
-            raise QueryRefused(f"refused: {_first_line(e)}; {_READS_ONLY} ({warehouse.lake_root(lake)})") from None
+        statements = [s.query for s in con.extract_statements(sql)]
+        if len(statements) > 1 and fmt != "table":
+            raise QueryRefused(f"--format {fmt} writes one result, and the query has {len(statements)} statements: "
+                               "run them one at a time, or print them all with --format table")
+        results = []
+        for statement in statements:
+            try:
+                results.append(_execute(con, statement, timeout))
+            except duckdb.PermissionException as e:
+                raise QueryRefused(f"refused: {_first_line(e)}; {_READS_ONLY} ({warehouse.lake_root(lake)})") from None
+    for n, (columns, rows) in enumerate(results):
+        if n:
+            out.write("\n")
+        _write(columns, rows, fmt, out, layout)
+    return 0
+
+
+def _write(columns: list[str], rows: list[tuple], fmt: str, out, layout: str) -> None:
     if fmt == "json":
         json.dump([dict(zip(columns, r)) for r in rows], out, default=str, ensure_ascii=False, indent=1)
         out.write("\n")
@@ -132,13 +147,7 @@ def run(sql: str, settings: Settings, fmt: str = "table", out=None, timeout: flo
         writer.writerow(columns)
         writer.writerows(rows)
     else:
-        widths = [max([len(c)] + [len(_cell(r[i])) for r in rows]) for i, c in enumerate(columns)]
-        out.write(" | ".join(c.ljust(w) for c, w in zip(columns, widths)) + "\n")
-        out.write("-+-".join("-" * w for w in widths) + "\n")
-        for r in rows:
-            out.write(" | ".join(_cell(v).ljust(w) for v, w in zip(r, widths)) + "\n")
-        out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
-    return 0
+        render.result(columns, rows, out, layout)
 
 
 def _execute(con: duckdb.DuckDBPyConnection, sql: str, timeout: float) -> tuple[list[str], list[tuple]]:
@@ -168,8 +177,3 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, timeout: float) -> tuple[
     finally:
         done.set()
         watcher.join()
-
-
-def _cell(value) -> str:
-    text = "NULL" if value is None else str(value)
-    return text if len(text) <= 80 else text[:77] + "..."

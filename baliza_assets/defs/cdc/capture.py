@@ -11,6 +11,7 @@ from ...lib.cdc.targets import TARGETS
 from ...lib.staging import store
 from ...lib.staging.sources import SOURCES
 from ..automation import FOLLOWS_UPSTREAM_PARTITION
+from ..metadata import per_partition
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, partition_days
 from ..resources import LakeResource, WarehouseResource
 
@@ -58,40 +59,35 @@ def _capture_asset(name: str):
     def _asset(context: dg.AssetExecutionContext, config: CaptureConfig, warehouse: WarehouseResource,
                lake: LakeResource) -> dg.MaterializeResult:
         store_ = lake.lake()
-        totals = {"I": 0, "U": 0, "D": 0}
-        by_source: dict[str, int] = {}
-        refused, lake_files, unchanged, observed = [], [], 0, 0
+        refused, own = [], {}
         for day in partition_days(context):
             snapshot = snapshot_id(context.run_id)
             with warehouse.connect() as con:
-                seen_ = observations(name, *store.read_day(con, name, day))
+                seen_, lake_files = observations(name, *store.read_day(con, name, day)), []
                 cap = versions.compute(con, target, day, snapshot, seen_, config.max_delete_share,
                                        config.tolerated_deletes)
                 if len(cap.log):
                     part = f"changes-{snapshot}"
                     store_.write(f"cdc/{name}/changes", day, cap.change_set, part=part)
-                    lake_files.append(store_.uri(f"cdc/{name}/changes", day, part))
+                    lake_files = [store_.uri(f"cdc/{name}/changes", day, part)]
                 versions.apply(con, cap)  # the lake file first: a failure in between is redone identically
             refused += [f"{day} {r}" for r in cap.refused]
-            unchanged += cap.unchanged
-            observed += cap.rows
-            for op, n in cap.counts().items():
-                totals[op] += n
+            by_source: dict[str, int] = {}
             for source in cap.log["source"].to_list() if len(cap.log) else []:
                 by_source[source] = by_source.get(source, 0) + 1
+            counts = cap.counts()
+            own[day] = {"inserts": counts["I"], "updates": counts["U"], "deletes": counts["D"],
+                        "changes_by_source": dg.MetadataValue.json(by_source), "observed": cap.rows,
+                        "already_recorded": cap.unchanged,
+                        "lake_files": dg.MetadataValue.json(lake_files)}
             context.log.info(f"cdc/{name} {day}: {cap.rows} records observed by "
                              f"{', '.join(seen_.seen_by) or 'no source yet'}; "
                              f"changes {cap.counts()}, {cap.unchanged} already recorded or older")
         if refused:
             raise dg.Failure(f"cdc/{name}: refused the deletions of {len(refused)} scope(s), nothing recorded for "
                              "them: " + "; ".join(refused), metadata={"refused": len(refused)})
-        return dg.MaterializeResult(metadata={
-            "inserts": totals["I"], "updates": totals["U"], "deletes": totals["D"],
-            "changes_by_source": dg.MetadataValue.json(by_source),
-            "observed": observed,
-            "already_recorded": unchanged,
-            "lake_files": dg.MetadataValue.json(lake_files[:50]),
-        })
+        per_partition(context, own)
+        return dg.MaterializeResult()
 
     return _asset
 

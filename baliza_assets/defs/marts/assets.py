@@ -7,7 +7,7 @@ import dagster as dg
 from ...lib.marts import upkeep
 from .. import work
 from ..automation import APPLIES_UPSTREAM_CHANGES
-from ..metadata import markdown
+from ..metadata import markdown, per_partition
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, partition_days
 from ..resources import WarehouseResource
 from . import sql
@@ -56,10 +56,14 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
                 con.execute(f'ALTER TABLE marts.daily_spend ADD COLUMN "{name}" {dtype}')
         con.execute("DELETE FROM marts.daily_spend WHERE data BETWEEN $first AND $last", params)
         con.execute(f"INSERT INTO marts.daily_spend BY NAME {sql.DAILY_SPEND}", params)
-        written = con.execute("SELECT count(*) FROM marts.daily_spend WHERE data BETWEEN $first AND $last",
-                              params).fetchone()[0]
-        meta = _table_metadata(con, "marts.daily_spend")
-    return dg.MaterializeResult(metadata={**meta, "rows_in_partitions": written})
+        own = {}
+        for day in days:  # each partition's own rows
+            rows = con.execute("SELECT * FROM marts.daily_spend WHERE data = ? ORDER BY ALL", [day]).pl()
+            own[day] = {"dagster/row_count": len(rows),
+                        "preview": dg.MetadataValue.md(markdown(rows.head(5).select(rows.columns[:8])))}
+        columns = [(r[0], r[1]) for r in con.execute("DESCRIBE marts.daily_spend").fetchall()]
+    per_partition(context, own)
+    return dg.MaterializeResult(metadata={"dagster/column_schema": column_schema("daily_spend", columns)})
 
 
 class MartUpkeep(dg.Config):

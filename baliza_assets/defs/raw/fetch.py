@@ -17,7 +17,7 @@ from ...lib.lake import Lake
 from ...lib.pncp import Exchange, PncpClient
 from ...lib.pncp import endpoints as E
 from ...lib.pncp.errors import FetchFailed
-from ..metadata import markdown
+from ..metadata import markdown, per_partition
 from ..partitions import partition_days
 from .resume import archived
 
@@ -60,7 +60,8 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
            route: Callable[[str], str], expand=None) -> dict[str, dict]:
     days = partition_days(context)
     name = ", ".join(tables)
-    totals = Harvested()
+    by_day: dict[date, Harvested] = {}
+    seconds: dict[date, float] = {}
     arrivals = Arrivals()  # what each page's decode on arrival gives: its fingerprint and the details it calls for
     started = time.monotonic()
 
@@ -75,6 +76,7 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
                     elapsed = time.monotonic() - started
                     eta = (f", ETA {timedelta(seconds=round(elapsed / done * (len(days) - done)))}" if done else "")
                     context.log.info(f"{name}: {done}/{len(days)} days done{eta}")
+                day_started = time.monotonic()
                 known = {k: ex for table in tables for k, ex in archived(context, lake, table, day).items()}
                 walks, extra = await plan(client, day)
 
@@ -91,7 +93,11 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
                                      f"pending and a re-execution resumes from them. Causes: {e}"),
                         metadata={"stats": dg.MetadataValue.json(client.stats.as_metadata())},
                     ) from e
-                totals.add(got)
+                by_day[day] = got
+                seconds[day] = round(time.monotonic() - day_started, 1)
+            if len(days) > 1:
+                context.log.info(f"{name}: {len(days)}/{len(days)} days done in "
+                                 f"{timedelta(seconds=round(time.monotonic() - started))}")
 
     asyncio.run(run())
     stats = client.stats.as_metadata()
@@ -99,9 +105,8 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
     for api, f in limits.items():
         context.log.info(f"{name}: {api} API limit {f['limit']} in flight (peak {f['peak_in_flight']}, ceiling "
                          f"{f['ceiling']}), latency floor {f['latency_floor_s']} s, {f['throughput_rps']} requests/s")
-    shared = {
+    shared = {  # the run's: in a range run, every partition of the range shows them
         "days": len(days),
-        "seconds": round(time.monotonic() - started, 1),
         "purpose": purpose,
         # milliseconds are what a latency plot needs; None (no request made) stays None
         "api_latency_p50_s": stats["latency_p50_s"] and round(stats["latency_p50_s"], 3),
@@ -114,32 +119,38 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
     }
     meta = {}
     for table in tables:  # every day fetched: only now does each become its partition
-        written = rows = 0
+        own = {}
         for day in days:
-            size, count = lake.promote(table, day, archive.SCHEMA)
-            written, rows = written + size, rows + count
+            written, rows = lake.promote(table, day, archive.SCHEMA)
             arrivals.record(lake, table, day, datetime.now(timezone.utc))
-        result = lake.scan(table, days)
-        summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
-                                                   json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
-        requests = int(summary["requests"].sum())
-        fetched = sum(n for endpoint, n in totals.fetched_by_endpoint.items() if route(endpoint) == table)
-        meta[table] = {
-            **shared,
-            "requests_by_purpose": dg.MetadataValue.json({purpose: fetched}),
-            "requests": requests,
-            "requests_fetched": fetched,
-            "requests_resumed": requests - fetched,
-            # the records of the asset's own listings: the modalidades domain table archived beside them is not one
-            "records": int(summary.filter(pl.col("endpoint") != E.MODALIDADES.name)["records"].sum()),
-            "payload_bytes": int(summary["json_bytes"].sum()),
-            "by_endpoint": dg.MetadataValue.md(markdown(summary)),
-            "preview": dg.MetadataValue.md(_preview(result)),
-            "lake_uri": dg.MetadataValue.text(lake.uri(table)),
-            "lake_rows": rows,
-            "compressed_bytes": written,
-        }
+            own[day] = _day_metadata(lake, table, day, by_day[day], route, purpose, seconds[day], written, rows)
+        per_partition(context, own, asset_key=dg.AssetKey(table.split("/")))
+        meta[table] = {**shared, "lake_uri": dg.MetadataValue.text(lake.uri(table))}
     return meta
+
+
+def _day_metadata(lake: Lake, table: str, day: date, got: Harvested, route, purpose: str, seconds: float,
+                  written: int, rows: int) -> dict:
+    """One partition's own metadata: what its day asked and archived."""
+    result = lake.scan(table, [day])
+    summary = (result.group_by("endpoint").agg(requests=pl.len(), records=pl.col("records").sum(),
+                                               json_bytes=pl.col("payload_bytes").sum()).sort("endpoint").collect())
+    requests = int(summary["requests"].sum())
+    fetched = sum(n for endpoint, n in got.fetched_by_endpoint.items() if route(endpoint) == table)
+    return {
+        "seconds": seconds,  # the day's fetching
+        "requests_by_purpose": dg.MetadataValue.json({purpose: fetched}),
+        "requests": requests,
+        "requests_fetched": fetched,
+        "requests_resumed": requests - fetched,
+        # the records of the asset's own listings: the modalidades domain table archived beside them is not one
+        "records": int(summary.filter(pl.col("endpoint") != E.MODALIDADES.name)["records"].sum()),
+        "payload_bytes": int(summary["json_bytes"].sum()),
+        "by_endpoint": dg.MetadataValue.md(markdown(summary)),
+        "preview": dg.MetadataValue.md(_preview(result)),
+        "lake_rows": rows,
+        "compressed_bytes": written,
+    }
 
 
 def _preview(result: pl.LazyFrame, n: int = 5) -> str:

@@ -12,7 +12,7 @@ from ...lib.staging.sources import SOURCES, tables
 from ...lib.staging.stage import stage
 from ...lib.warehouse import refresh_raw_view
 from ..automation import FOLLOWS_UPSTREAM_PARTITION
-from ..metadata import markdown
+from ..metadata import markdown, per_partition
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, partition_days
 from ..resources import LakeResource, WarehouseResource
 
@@ -150,29 +150,24 @@ def _staging_asset(name: str):
             for day in days:  # one day and source in memory at a time
                 typed[day] = _stage_day(context, name, day, store_, con)
             summaries = store.summaries(con, name, days)
-            params = [days[0], days[-1]]
-            payloads = con.execute(f"SELECT count(DISTINCT payload_sha256) FROM staging.{name} "
-                                   "WHERE partition_date BETWEEN ? AND ?", params).fetchone()[0]
-            preview = con.execute(f"SELECT * FROM staging.{name} WHERE partition_date BETWEEN ? AND ? LIMIT 5",
-                                  params).pl()
+            own = {}
+            for day in days:  # each partition's own figures
+                payloads = con.execute(f"SELECT count(DISTINCT payload_sha256) FROM staging.{name} "
+                                       "WHERE partition_date = ?", [day]).fetchone()[0]
+                preview = con.execute(f"SELECT * FROM staging.{name} WHERE partition_date = ? LIMIT 5", [day]).pl()
+                own[day] = {
+                    "dagster/row_count": summaries[day].rows,
+                    "rows_by_source": dg.MetadataValue.json(summaries[day].by_source),
+                    "sources_typed": len(typed[day]),
+                    "rejected_rows": summaries[day].rejected,
+                    "distinct_payloads": payloads,
+                    "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
+                }
             refresh_raw_view(con, store_)
-        by_source: dict[str, int] = {}
-        for summary in summaries.values():
-            for source, n in summary.by_source.items():
-                by_source[source] = by_source.get(source, 0) + n
         context.log.info(f"staging/{name}: typed " + "; ".join(
             f"{day} {', '.join(t) or 'nothing new'}" for day, t in typed.items()))
-        yield dg.MaterializeResult(
-            metadata={
-                "dagster/row_count": sum(s.rows for s in summaries.values()),
-                "dagster/column_schema": column_schema(name),
-                "rows_by_source": dg.MetadataValue.json(by_source),
-                "sources_typed": sum(len(t) for t in typed.values()),
-                "rejected_rows": sum(s.rejected for s in summaries.values()),
-                "distinct_payloads": payloads,
-                "preview": dg.MetadataValue.md(markdown(preview.select(preview.columns[:8]))),
-            },
-        )
+        per_partition(context, own)
+        yield dg.MaterializeResult(metadata={"dagster/column_schema": column_schema(name)})
         # each day judged on its own records, after the materializations the evaluations point at
         yield from _day_evaluations(context, name, {day: _check_result(summaries[day]) for day in days})
 
