@@ -4,6 +4,7 @@ environment's settings."""
 
 
 import contextlib
+import random
 from collections.abc import Iterator
 
 import dagster as dg
@@ -60,9 +61,10 @@ class LakeResource(dg.ConfigurableResource):
 
 
 # A step whose commit another run's conflicting commit refused is run again (from a fresh snapshot) this many
-# times, this long apart, before it fails: conflicts are rare (two runs replacing rows of one table at once).
-CONFLICT_RETRIES = 5
-CONFLICT_WAIT_S = 5.0
+# times, this long apart, before it fails: conflicts are rare (two runs replacing rows of one table at once, or
+# building the same mart for the first time).
+CONFLICT_RETRIES = 10
+CONFLICT_WAIT_S = (5.0, 20.0)  # drawn at random, so two runs that refused each other do not meet again
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -89,4 +91,4 @@ class WarehouseResource(dg.ConfigurableResource):
                 if not read_only:
                     warehouse.settle_layout(con)
         except warehouse.WriteConflict as e:
-            raise dg.RetryRequested(max_retries=CONFLICT_RETRIES, seconds_to_wait=CONFLICT_WAIT_S) from e
+            raise dg.RetryRequested(max_retries=CONFLICT_RETRIES, seconds_to_wait=random.uniform(*CONFLICT_WAIT_S)) from e
