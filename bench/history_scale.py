@@ -5,12 +5,15 @@
 1. A sandbox (its own process) serves a realistic world (``--volume-scale`` times the realistic daily
    counts). Day D0 is built through the pipeline (publications, details, the update feed and its
    details, staging, CDC, marts); the raw pages of the next day D1 are fetched and archived.
-2. For each K, a copy of that warehouse and lake gets K days of history before D0, as daily work would
-   have grown it: every row D0 put in a table that has a ``partition_date`` (staging, CDC history,
-   current state, change log, captures, the daily mart), and price_evidence with the marts' kept state,
-   copied once per day with new keys (``<key>-h<k>``) and every date, timestamp and snapshot id moved
-   back k days; the lake's D0 folders linked again under each earlier date. The aggregate marts are
-   then built whole from those copies (the same rows daily upkeep gives: tests/test_marts_upkeep.py).
+2. For each K, a copy of that warehouse (its SQLite catalog, its data path moved to the copy's lake) and lake
+   gets K days of history before D0, as daily work would have grown it: every row D0 put in a table that has
+   a ``partition_date`` (staging, CDC history, current state, tombstones, change log, captures), and
+   price_evidence with the marts' kept state, copied once per day with new keys (``<key>-h<k>``) and every
+   date, timestamp, snapshot id and scope moved back k days: ``INSERT ... SELECT`` in the warehouse, 30 days
+   per statement, one transaction per table (DuckLake writes each statement's rows as files of the table's
+   partitions, sorted as the table is: the files a compaction of daily files would leave). The lake's D0
+   folders are linked again under each earlier date. The aggregate marts are then built whole from those
+   copies (the same rows daily upkeep gives: tests/test_marts_upkeep.py).
 3. D1's staging, captures and marts then run, each in a fresh process (``dagster`` materializations of
    the asset groups, as the daily runs select them): wall seconds, CPU seconds (user + system, from the
    kernel's accounting of the child), peak RSS; the warehouse's size; the README's two price-research
@@ -183,10 +186,16 @@ def synthesize(days: int, chunk: int = 30) -> dict:
     """Grow the warehouse of this process's settings with ``days`` days of history before D0 (see the
     module's docstring); returns the rows added per table."""
     from baliza_assets.lib import marts
+    from baliza_assets.lib.cdc.tables import ensure_deleted
+    from baliza_assets.lib.cdc.targets import TARGETS
     from baliza_assets.lib.warehouse import NAME, transaction
 
     added: dict[str, int] = {}
     with _warehouse().connect() as con:
+        for entity in TARGETS:  # a base day built before the tombstones had their table: made once, as a capture would
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'cdc' "
+                           "AND table_name = ?", [NAME, f"{entity}_history"]).fetchone()[0]:
+                ensure_deleted(con, entity)
         tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
                              "ORDER BY ALL", [NAME]).fetchall()
         for schema, name in tables:
