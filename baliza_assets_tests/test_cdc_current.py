@@ -64,11 +64,17 @@ def test_the_current_table_follows_the_history_through_inserts_updates_and_delet
                + " AS capture_scope FROM cdc.contratos_history WHERE valid_to IS NULL)")
     assert _state(con, "cdc.contratos_current") == _state(con, history) == [
         (a, Decimal("10"), t0, "2025-07-10"), (b, Decimal("25"), t0 + timedelta(days=2), "2025-07-10")]
+    assert con.execute("SELECT * FROM cdc.contratos_deleted").fetchall() == [(c, t0 + timedelta(days=2))]
+    assert con.execute("SELECT count(*) FROM cdc.contratos_history WHERE valid_to IS NOT NULL").fetchone() == (2,)
+    # seen again with its old version: older than its deletion, nothing changes
+    assert _capture(con, _seen(first.filter(pl.col("numero_controle_pncp") == c), t0 + timedelta(days=1)),
+                    9).counts() == {"I": 0, "U": 0, "D": 0}
     # c seen again after its deletion: a new version, live again
     again = _contratos((c, "31", stamp + timedelta(days=3), pub))
     assert _capture(con, _seen(again, t0 + timedelta(days=4)), 3).counts() == {"I": 1, "U": 0, "D": 0}
     assert _state(con, "cdc.contratos_current") == _state(con, history)
     assert len(_state(con, "cdc.contratos_current")) == 3
+    assert con.execute("SELECT count(*) FROM cdc.contratos_deleted").fetchone() == (0,), "c is live again"
 
 
 def test_a_current_view_from_before_becomes_the_table_with_the_same_rows():
@@ -80,6 +86,7 @@ def test_a_current_view_from_before_becomes_the_table_with_the_same_rows():
     con.execute("DROP TABLE cdc.contratos_current")
     con.execute("CREATE VIEW cdc.contratos_current AS SELECT * EXCLUDE (valid_to, ended_by) FROM "
                 "cdc.contratos_history WHERE valid_to IS NULL")
+    con.execute("DROP TABLE cdc.contratos_deleted")
     ensure_tables(con, "contratos", like)
     assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = 'cdc' "
                        "AND table_name = 'contratos_current'").fetchone() == ("BASE TABLE",)

@@ -31,8 +31,8 @@ def test_marts_rebuilt_on_a_fresh_warehouse_with_part_of_the_cdc_succeed(world, 
         # Only contratações and contratos are captured: no itens, resultados, arquivos or atas yet.
         db = tmp_path / "catalog.sqlite"
         assert {t for (t,) in query(db, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'cdc'")} == {
-            "contratacoes_history", "contratacoes_changes", "contratacoes_current", "contratos_history",
-            "contratos_changes", "contratos_current", "snapshots"}
+            "contratacoes_history", "contratacoes_changes", "contratacoes_current", "contratacoes_deleted",
+            "contratos_history", "contratos_changes", "contratos_current", "contratos_deleted", "snapshots"}
 
         # The automation asks for every mart that reads them...
         second = dg.evaluate_automation_conditions(defs=defs, instance=instance, asset_selection=automated,

@@ -3,7 +3,7 @@ it: the live version of each observed key (its first sighting and PNCP's stamp),
 each scope observed whole, every column only of the records compared (read from the row groups that
 hold them), and the keys last seen deleted. The live versions come from ``cdc.<entity>_current`` (one row per live record, the scope
 stored), never from every version of the history; only the keys with no live version are looked up
-in the history, by their key columns, for a tombstone."""
+in ``cdc.<entity>_deleted`` (the tombstones), never in the history."""
 
 from __future__ import annotations
 
@@ -26,16 +26,18 @@ def _on(target: Target, left: str = "c", right: str = "k") -> str:
 
 
 def live(con, target: Target, keys: pl.DataFrame) -> pl.DataFrame:
-    """The observed keys that have a live version: key, ``valid_from``, PNCP's stamp and where the row is
-    (``_rid``, for :func:`versions`)."""
-    cols = ", ".join(f"c.{q(c)}" for c in (*target.key, "valid_from", target.stamp))
+    """The observed keys that have a live version: key, ``valid_from``, PNCP's stamp, where the row is
+    (``_rid``, for :func:`versions`) and the partition its version came in (``partition_date``: where the
+    history holds it)."""
+    cols = ", ".join(f"c.{q(c)}" for c in (*target.key, "valid_from", target.stamp, "partition_date"))
     return _keyed(con, f"SELECT {cols}, c.rowid AS _rid FROM cdc.{target.entity}_current c SEMI JOIN _capture_keys k "
                        f"ON {_on(target)}", keys)
 
 
 def in_scopes(con, target: Target, scopes: pl.DataFrame) -> pl.DataFrame:
-    """The live records of the scopes observed whole: key, ``valid_from`` and the scope (``SCOPE``)."""
-    cols = ", ".join(q(c) for c in (*target.key, "valid_from"))
+    """The live records of the scopes observed whole: key, ``valid_from``, ``partition_date`` and the scope
+    (``SCOPE``)."""
+    cols = ", ".join(q(c) for c in (*target.key, "valid_from", "partition_date"))
     return _keyed(con, f"SELECT {cols}, capture_scope AS {SCOPE} FROM cdc.{target.entity}_current "
                        f"WHERE capture_scope IN (SELECT {SCOPE} FROM _capture_scopes)",
                   scopes.select(SCOPE), "_capture_scopes")
@@ -70,9 +72,7 @@ def versions(con, target: Target, columns: list[str], rids: list[int]) -> pl.Dat
 
 
 def tombstones(con, target: Target, keys: pl.DataFrame) -> pl.DataFrame:
-    """Of ``keys`` (keys with no live version), those last seen deleted, with when."""
-    key = ", ".join(f"h.{q(k)}" for k in target.key)
-    return _keyed(con, f"""SELECT {key}, max(h.valid_to) AS _deleted_at FROM cdc.{target.entity}_history h
-                           SEMI JOIN _capture_keys k ON {_on(target, "h")} GROUP BY ALL
-                           HAVING count(*) FILTER (WHERE h.valid_to IS NULL) = 0
-                           AND arg_max(h.ended_by, h.valid_to) = 'D'""", keys)
+    """Of ``keys`` (keys with no live version), those last seen deleted, with when (``_deleted_at``)."""
+    key = ", ".join(f"d.{q(k)}" for k in target.key)
+    return _keyed(con, f"SELECT {key}, d.deleted_at AS _deleted_at FROM cdc.{target.entity}_deleted d "
+                       f"SEMI JOIN _capture_keys k ON {_on(target, 'd')}", keys)

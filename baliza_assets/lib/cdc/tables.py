@@ -9,6 +9,9 @@
   beside the history (``history WHERE valid_to IS NULL``, as a table), with ``capture_scope``: the scope
   a complete listing of the record covers (its publication day and modalidade, its compra, its item),
   stored so that a capture finds a scope's records without evaluating the scope on every record;
+- ``cdc.e_deleted``: one row per record whose last version ended in a deletion (the tombstones), with
+  ``deleted_at``, kept in the capture's transaction: a capture finds which of a day's unknown keys were
+  deleted without reading the history (deletions are few; the history holds every version);
 - ``cdc.e_changes``: one row per change: key, ``op`` (I, U, D), ``cdc_at`` (when it was seen),
   ``pncp_stamp``, ``source``, ``partition_date`` (the observing partition), ``snapshot``, and for
   updates the columns that changed with old and new values;
@@ -55,6 +58,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, entity: str, like: pl.DataFram
                     NULL::DATE AS partition_date, NULL::VARCHAR AS snapshot, NULL::VARCHAR[] AS changed_columns,
                     NULL::STRUCT("column" VARCHAR, old VARCHAR, new VARCHAR)[] AS changes LIMIT 0""")
     ensure_current(con, entity)
+    ensure_deleted(con, entity)
 
 
 def _kind(con, schema: str, name: str) -> str | None:
@@ -86,3 +90,14 @@ def ensure_current(con: duckdb.DuckDBPyConnection, entity: str) -> None:
     for name, dtype, *_ in con.execute(f"DESCRIBE {history}").fetchall():
         if name not in have and name not in ("valid_to", "ended_by"):
             con.execute(f"ALTER TABLE {current} ADD COLUMN {q(name)} {dtype}")
+
+
+def ensure_deleted(con: duckdb.DuckDBPyConnection, entity: str) -> None:
+    """``cdc.<entity>_deleted``, the keys whose last version a deletion ended, with when: made from the
+    history the first time, then kept by the captures."""
+    if _kind(con, "cdc", f"{entity}_deleted") == "table":
+        return
+    key = ", ".join(q(k) for k in TARGETS[entity].key)
+    con.execute(f"""CREATE TABLE cdc.{entity}_deleted AS SELECT {key}, max(valid_to) AS deleted_at
+                    FROM cdc.{entity}_history GROUP BY ALL
+                    HAVING count(*) FILTER (WHERE valid_to IS NULL) = 0 AND arg_max(ended_by, valid_to) = 'D'""")

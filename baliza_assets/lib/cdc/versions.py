@@ -34,6 +34,7 @@ class Capture:
     log: pl.DataFrame = field(default_factory=pl.DataFrame)  # the change log rows
     change_set: pl.DataFrame = field(default_factory=pl.DataFrame)  # what a lake consumer applies
     refused: list[str] = field(default_factory=list)  # scopes whose deletions were refused
+    held: pl.DataFrame = field(default_factory=pl.DataFrame)  # key, partition_date: where live versions lie
 
     def counts(self) -> dict[str, int]:
         got = dict(self.log["op"].value_counts().iter_rows()) if len(self.log) else {}
@@ -75,8 +76,11 @@ def compute(con: duckdb.DuckDBPyConnection, target: Target, day: date, snapshot:
         partition_date=pl.lit(day), snapshot=pl.lit(snapshot)).sort(key)
     change_set = (log.join(fresh.select(columns).drop("partition_date"), on=key, how="left")
                   .select(*columns, *CHANGE_SET_EXTRA))
+    held = live.select(*key, "partition_date")
+    if in_scope is not None:
+        held = pl.concat([held, in_scope.select(*key, "partition_date")], how="vertical_relaxed").unique()
     return Capture(e, day, snapshot, rows=len(observed), unchanged=len(latest) - len(upserts), log=log,
-                   change_set=change_set, refused=refused)
+                   change_set=change_set, refused=refused, held=held)
 
 
 def _deletions(target: Target, current: pl.DataFrame | None, observed_keys: pl.DataFrame,
@@ -122,9 +126,12 @@ def apply(con: duckdb.DuckDBPyConnection, cap: Capture) -> None:
         if len(closed):
             con.register("_capture_closed", closed.to_arrow())
             on = " AND ".join(f"h.{q(k)} = c.{q(k)}" for k in key)
-            con.execute(f"UPDATE cdc.{e}_history h SET valid_to = c.cdc_at, ended_by = c.op FROM _capture_closed c "
-                        f"WHERE {on} AND h.valid_to IS NULL")
+            _close(con, e, on, closed, cap.held)
             con.execute(f"DELETE FROM cdc.{e}_current h USING _capture_closed c WHERE {on}")
+            # the deleted keys become tombstones; a key given a new version below is one no longer
+            con.execute(f"DELETE FROM cdc.{e}_deleted h USING _capture_closed c WHERE {on}")
+            con.execute(f"INSERT INTO cdc.{e}_deleted SELECT {', '.join(q(k) for k in key)}, cdc_at "
+                        "FROM _capture_closed WHERE op = 'D'")
             con.unregister("_capture_closed")
         versions = cap.change_set.filter(pl.col("op").is_in(["I", "U"]))
         if len(versions):
@@ -137,6 +144,8 @@ def apply(con: duckdb.DuckDBPyConnection, cap: Capture) -> None:
             con.execute(f"INSERT INTO cdc.{e}_current BY NAME SELECT * EXCLUDE (cdc_at), cdc_at AS valid_from, "
                         f"?::VARCHAR AS snapshot, {scope_sql(e)} AS capture_scope FROM _capture_versions",
                         [cap.snapshot])
+            on = " AND ".join(f"h.{q(k)} = v.{q(k)}" for k in key)
+            con.execute(f"DELETE FROM cdc.{e}_deleted h USING _capture_versions v WHERE {on}")
             con.unregister("_capture_versions")
         con.register("_capture_log", cap.log.to_arrow())
         con.execute(f"INSERT INTO cdc.{e}_changes BY NAME SELECT * FROM _capture_log")
@@ -149,3 +158,21 @@ def apply(con: duckdb.DuckDBPyConnection, cap: Capture) -> None:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")  # a refused commit rolls back by itself; the caller sees why
+
+
+def _close(con: duckdb.DuckDBPyConnection, e: str, on: str, closed: pl.DataFrame, held: pl.DataFrame) -> None:
+    """Close the live versions of ``closed`` (registered as ``_capture_closed``) in the history, reading only
+    the partitions that hold them (``held``: key, partition_date, from the current state): the history's
+    other years and months are not read. A version not found there (none should be) is closed by a search of
+    the whole history."""
+    key = [c for c in closed.columns if c not in ("op", "cdc_at")]
+    days = sorted(held.join(closed.select(key), on=key, how="semi")["partition_date"].unique().drop_nulls()) \
+        if len(held) else []
+    done = 0
+    if days:
+        within = ", ".join(f"DATE '{d.isoformat()}'" for d in days)
+        done = con.execute(f"UPDATE cdc.{e}_history h SET valid_to = c.cdc_at, ended_by = c.op FROM _capture_closed c "
+                           f"WHERE h.partition_date IN ({within}) AND {on} AND h.valid_to IS NULL").fetchone()[0]
+    if done < len(closed):
+        con.execute(f"UPDATE cdc.{e}_history h SET valid_to = c.cdc_at, ended_by = c.op FROM _capture_closed c "
+                    f"WHERE {on} AND h.valid_to IS NULL")
