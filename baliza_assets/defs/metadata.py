@@ -14,11 +14,15 @@ def markdown(frame: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def per_partition(context, by_day: Mapping[date, Mapping], asset_key=None) -> None:
+def per_partition(context, by_day: Mapping[date, Mapping], asset_key=None) -> dict:
     """Record each day's own metadata on its own partition's materialization. A range run (a backfill's
     days in one run) materializes every partition of the range at once, and the metadata of the
     ``MaterializeResult`` goes to each of them: what belongs to one day (its records, rows, requests)
     is given here, per partition, and what the result carries is only what the run shares (its days,
-    its API latency)."""
+    its API latency). A run of one day gets its day's metadata back, for its result to carry (as an asset
+    invoked directly, outside a run, can record only that)."""
+    if len(by_day) == 1:
+        return dict(next(iter(by_day.values())))
     for day, meta in by_day.items():
         context.add_asset_metadata(dict(meta), asset_key=asset_key, partition_key=day.isoformat())
+    return {}

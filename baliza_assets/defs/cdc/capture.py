@@ -86,8 +86,7 @@ def _capture_asset(name: str):
         if refused:
             raise dg.Failure(f"cdc/{name}: refused the deletions of {len(refused)} scope(s), nothing recorded for "
                              "them: " + "; ".join(refused), metadata={"refused": len(refused)})
-        per_partition(context, own)
-        return dg.MaterializeResult()
+        return dg.MaterializeResult(metadata=per_partition(context, own))
 
     return _asset
 

@@ -62,8 +62,8 @@ def daily_spend(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
             own[day] = {"dagster/row_count": len(rows),
                         "preview": dg.MetadataValue.md(markdown(rows.head(5).select(rows.columns[:8])))}
         columns = [(r[0], r[1]) for r in con.execute("DESCRIBE marts.daily_spend").fetchall()]
-    per_partition(context, own)
-    return dg.MaterializeResult(metadata={"dagster/column_schema": column_schema("daily_spend", columns)})
+    return dg.MaterializeResult(metadata={**per_partition(context, own),
+                                          "dagster/column_schema": column_schema("daily_spend", columns)})
 
 
 class MartUpkeep(dg.Config):

@@ -124,8 +124,8 @@ def _fetch(context, client: PncpClient, lake: Lake, plan: Planner, purpose: str,
             written, rows = lake.promote(table, day, archive.SCHEMA)
             arrivals.record(lake, table, day, datetime.now(timezone.utc))
             own[day] = _day_metadata(lake, table, day, by_day[day], route, purpose, seconds[day], written, rows)
-        per_partition(context, own, asset_key=dg.AssetKey(table.split("/")))
-        meta[table] = {**shared, "lake_uri": dg.MetadataValue.text(lake.uri(table))}
+        meta[table] = {**shared, **per_partition(context, own, asset_key=dg.AssetKey(table.split("/"))),
+                       "lake_uri": dg.MetadataValue.text(lake.uri(table))}
     return meta
 
 

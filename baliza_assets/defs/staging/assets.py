@@ -166,8 +166,7 @@ def _staging_asset(name: str):
             refresh_raw_view(con, store_)
         context.log.info(f"staging/{name}: typed " + "; ".join(
             f"{day} {', '.join(t) or 'nothing new'}" for day, t in typed.items()))
-        per_partition(context, own)
-        yield dg.MaterializeResult(metadata={"dagster/column_schema": column_schema(name)})
+        yield dg.MaterializeResult(metadata={**per_partition(context, own), "dagster/column_schema": column_schema(name)})
         # each day judged on its own records, after the materializations the evaluations point at
         yield from _day_evaluations(context, name, {day: _check_result(summaries[day]) for day in days})
 
