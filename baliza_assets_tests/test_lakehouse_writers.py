@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
 import pytest
 
@@ -157,6 +158,22 @@ def test_a_conflicting_commit_applies_nothing_and_is_raised(tmp_path, pg_catalog
         assert warehouse.is_conflict(refused.value), refused.value
     assert query(pg_catalog, "SELECT partition_date, tag, count(*) FROM staging.t GROUP BY ALL ORDER BY ALL") == [
         (DAY, "old", 5), (DAYS[1], "second", 3)]
+
+
+def test_a_table_another_writer_created_after_this_one_looked_is_a_conflict(tmp_path, pg_catalog):
+    """Two runs' first day: both find no staging table, one creates it, and the other's creation is refused;
+    it is raised as a conflict (the step runs again from a fresh snapshot and finds the table)."""
+    lake = Lake(str(tmp_path / "lake"))
+    with warehouse.connect(pg_catalog, lake) as first, warehouse.connect(pg_catalog, lake) as second:
+        first.execute("CREATE SCHEMA IF NOT EXISTS staging")
+        assert first.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'made_twice'").fetchone() == (0,)
+        second.execute("CREATE TABLE staging.made_twice (k INTEGER)")
+        with pytest.raises(duckdb.Error) as refused:
+            first.execute("CREATE TABLE staging.made_twice (k INTEGER)")
+        assert warehouse.is_conflict(refused.value), refused.value
+    with pytest.raises(warehouse.WriteConflict, match="another writer changed the warehouse first"):
+        with warehouse.connect(pg_catalog, lake) as con:
+            con.execute("CREATE TABLE staging.made_twice (k INTEGER)")
 
 
 def test_a_step_whose_commit_conflicts_runs_again_and_lands_once(tmp_path, pg_catalog):

@@ -71,10 +71,13 @@ def configure_s3(con: duckdb.DuckDBPyConnection, s3: S3Settings, extension_dir: 
 
 
 def is_conflict(error: BaseException) -> bool:
-    """Whether ``error`` is a commit another writer's commit refused (a retry from a fresh snapshot may pass)."""
+    """Whether ``error`` is a commit another writer's commit refused, or a table another writer created after
+    this one looked for it (a retry from a fresh snapshot may pass)."""
+    text = str(error).lower()
+    if isinstance(error, duckdb.CatalogException):
+        return "already exists" in text
     if not isinstance(error, duckdb.TransactionException):
         return False
-    text = str(error).lower()
     return "conflict" in text or "database is locked" in text or "exceeded the maximum retry count" in text
 
 
@@ -215,7 +218,7 @@ def connect(catalog: str | Catalog, lake: Lake | None = None, s3: S3Settings | N
             con = _shared(catalog, lake, s3, writer, memory_limit)
         try:
             yield con
-        except duckdb.TransactionException as e:
+        except (duckdb.TransactionException, duckdb.CatalogException) as e:
             if is_conflict(e):
                 raise WriteConflict(f"another writer changed the warehouse first; this transaction was rolled "
                                     f"back whole: {str(e).strip().splitlines()[-1]}") from e
