@@ -17,11 +17,11 @@ import pytest
 from dagster._core.events import DagsterEvent, DagsterEventType
 from dagster._core.test_utils import create_run_for_test
 
+from baliza_assets.cli import doctor
 from baliza_assets.defs.reaper import PROCESS_TAG
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import Lake
 from baliza_assets.lib.processes import identity
-from baliza_assets.ops import doctor
 from baliza_assets.settings import Settings, SettingsError
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults

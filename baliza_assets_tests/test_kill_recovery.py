@@ -25,8 +25,8 @@ import pytest
 import yaml
 from dagster._core.events import DagsterEventType
 
+from baliza_assets.cli import graphql
 from baliza_assets.lib.lake import Lake
-from baliza_assets.ops import graphql
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import ApiFaults, Faults
 from baliza_sandbox.server import running

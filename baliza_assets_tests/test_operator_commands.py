@@ -17,9 +17,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from baliza_assets.cli import backup, doctor, payload, query, restore, retry, verify
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import S3Settings
-from baliza_assets.ops import backup, doctor, payload, query, restore, retry, verify
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import ApiFaults, Faults
@@ -77,7 +77,7 @@ def test_query_reads_and_nothing_else_reaches_duckdb(archive, tmp_path):
     assert hashlib.sha256(Path(settings.catalog).read_bytes()).hexdigest() == before
     # The CLI says why in one line, with a non-zero exit code.
     env = {**os.environ, "BALIZA_CATALOG": settings.catalog, "BALIZA_LAKE": settings.lake_location}
-    done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", "DELETE FROM staging.contratos"],
+    done = subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", "DELETE FROM staging.contratos"],
                           env=env, capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.startswith("baliza query: refused: DELETE statement")
 

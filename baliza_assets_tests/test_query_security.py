@@ -23,9 +23,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from baliza_assets.cli import payload, query
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import Lake, S3Settings
-from baliza_assets.ops import payload, query
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
@@ -191,7 +191,7 @@ def _query(sql: str, settings: Settings, fmt: str = "csv") -> str:
 def _cli(case: Case, sql: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **case.s3_env, "BALIZA_CATALOG": case.settings.catalog,
            "BALIZA_LAKE": case.settings.lake_location}
-    return subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", sql, "--format", "csv"],
+    return subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", sql, "--format", "csv"],
                           env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -349,7 +349,7 @@ def test_s3_credentials_are_never_shown_nor_sent_elsewhere(request, monkeypatch)
     assert _Recorder.seen == [], "no request left DuckDB for a host outside the lake"
 
     env = {**os.environ, "BALIZA_CATALOG": settings.catalog, "BALIZA_LAKE": settings.lake_location}
-    done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", "--format", "csv",
+    done = subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", "--format", "csv",
                            "SELECT current_setting('s3_secret_access_key') AS s FROM (SELECT 1) UNION ALL "
                            "SELECT secret_string FROM duckdb_secrets() UNION ALL "
                            "SELECT string_agg(value, ',') FROM duckdb_settings()"],
@@ -432,7 +432,7 @@ def test_s3_paths_that_climb_or_redirect_are_refused_before_any_request(request)
         for sql, why in ((f"SELECT * FROM read_text('{root}../../{other}')", "has a '..' segment"),
                          (f"SELECT * FROM read_parquet('{root}x.parquet?s3_endpoint=127.0.0.1:{port}')",
                           "has URL parameters")):
-            done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", sql], env=env,
+            done = subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", sql], env=env,
                                   capture_output=True, text=True, timeout=300)
             assert done.returncode == 2 and done.stdout == "", done.stderr
             assert done.stderr.startswith("baliza query: refused: '") and why in done.stderr, done.stderr
@@ -452,7 +452,7 @@ def test_a_query_past_its_timeout_is_stopped_with_how_to_raise_it(request):
     env.pop("BALIZA_QUERY_TIMEOUT", None)
 
     def cli(*args, **variables) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", *args],
+        return subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", *args],
                               env={**env, **variables}, capture_output=True, text=True, timeout=300)
 
     for done, limit in ((cli(forever, "--timeout", "1"), "1"), (cli(forever, BALIZA_QUERY_TIMEOUT="1.5"), "1.5"),

@@ -13,8 +13,8 @@ from dagster._core.loader import LoadingContextForTest
 from dagster._core.storage.event_log.base import AssetRecord
 from dagster._core.storage.partition_status_cache import get_and_update_asset_status_cache_value
 
+from baliza_assets.cli import verify
 from baliza_assets.defs.partitions import daily
-from baliza_assets.ops import verify
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
 from baliza_sandbox.world import DEFAULT_DRIFT, DriftRule

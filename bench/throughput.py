@@ -154,10 +154,10 @@ def main() -> int:
     parser.add_argument("--latency-scale", type=float, default=0.1)
     args = parser.parse_args()
 
+    from baliza_assets.cli.plan import plan
     from baliza_assets.lib.lake import Lake
     from baliza_assets.lib.pncp import CompraRef
     from baliza_assets.lib.pncp.errors import InvalidValue
-    from baliza_assets.ops.plan import plan
     from baliza_sandbox.world import PROFILES, World
     from bench.steady_state import free_port
 
