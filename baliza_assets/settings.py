@@ -67,9 +67,13 @@ def environment(raw: str) -> str | None:
 
 
 def cron(raw: str) -> str | None:
-    from dagster._utils.schedules import is_valid_cron_string
+    import dagster as dg
 
-    return None if is_valid_cron_string(raw) else "is not a cron schedule (e.g. '0 6 * * *')"
+    try:  # as the daily schedules will be defined with it
+        dg.ScheduleDefinition(name="cron_probe", cron_schedule=raw, job_name="cron_probe")
+    except dg.DagsterInvalidDefinitionError:
+        return "is not a cron schedule (e.g. '0 6 * * *')"
+    return None
 
 
 # DuckDB's memory_limit units (DBConfig::ParseMemoryLimit), lower-cased

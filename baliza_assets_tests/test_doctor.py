@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from dagster._core.events import DagsterEvent, DagsterEventType
+from dagster._core.events import DagsterEvent  # a run's start recorded with a pid: no public constructor
 from dagster._core.test_utils import create_run_for_test
 
 from baliza_assets.cli import doctor
@@ -244,7 +244,7 @@ def _started(instance: dg.DagsterInstance, pid: int) -> str:
     """A run recorded as started by ``pid``, with the process identity the code location's executor records."""
     tags = {PROCESS_TAG: identity(pid)} if identity(pid) else {}
     run = create_run_for_test(instance, job_name="__ASSET_JOB", status=dg.DagsterRunStatus.STARTING, tags=tags)
-    instance.report_dagster_event(DagsterEvent(DagsterEventType.RUN_START.value, "__ASSET_JOB", pid=pid), run.run_id)
+    instance.report_dagster_event(DagsterEvent(dg.DagsterEventType.RUN_START.value, "__ASSET_JOB", pid=pid), run.run_id)
     return run.run_id
 
 
