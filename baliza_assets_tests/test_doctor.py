@@ -30,10 +30,7 @@ from baliza_sandbox.server import running
 from .conftest import DAY, NOW
 
 LOCAL_INSTANCE = Path(__file__).parents[1] / "deploy" / "local" / "dagster.yaml"
-VARIABLES = ("PNCP_CONSULTA_URL", "PNCP_DETAIL_URL", "PNCP_CONSULTA_CONCURRENCY", "PNCP_DETAIL_CONCURRENCY",
-             "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_CATALOG", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
-             "BALIZA_HARVEST_CRON", "BALIZA_CONSULTA_SHARE", "BALIZA_DETAIL_SHARE", "AWS_ENDPOINT_URL",
-             "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DAGSTER_HOME")
+VARIABLES = (*Settings.variables(), "DAGSTER_HOME")
 
 
 def three_pages(now: datetime, weekend_factor: float = 0.2) -> World:

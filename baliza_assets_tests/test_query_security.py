@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -25,7 +25,7 @@ import pytest
 
 from baliza_assets.cli import payload, query
 from baliza_assets.lib import warehouse
-from baliza_assets.lib.lake import Lake, S3Settings
+from baliza_assets.lib.lake import Lake
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
@@ -58,9 +58,10 @@ def s3_archive(s3_server, tmp_path_factory):
     world = World(seed=7, volume="small", now=NOW)
     with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         assert materialize(resources(ep, root, lake=location, s3=s3_server), instance, DAY, selection=CONTRATOS).success
-    s3 = S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key, s3_server.region)
     yield Settings(consulta_url=ep.consulta, detail_url=ep.detail, catalog=str(root / "catalog.sqlite"),
-                   lake_location=location, s3=s3), root, world, bucket
+                   lake_location=location, aws_endpoint_url=s3_server.endpoint_url,
+                   aws_access_key_id=s3_server.access_key_id, aws_secret_access_key=s3_server.secret_access_key,
+                   aws_region=s3_server.region), root, world, bucket
 
 
 @dataclass
@@ -380,7 +381,7 @@ def test_s3_paths_that_climb_or_redirect_are_refused_before_any_request(request)
     settings, _, _, bucket = request.getfixturevalue("s3_archive")
     server = urlsplit(settings.s3.endpoint_url)
     with TcpRecorder(upstream=(server.hostname, server.port)) as proxy, TcpRecorder() as listener:
-        proxied = replace(settings, s3=replace(settings.s3, endpoint_url=proxy.url))
+        proxied = settings.model_copy(update=dict(aws_endpoint_url=proxy.url))
         lake, root = proxied.lake(), f"s3://{bucket}/archive/"
         archived = lake.read("raw/contratos", DAY).height
         proxy_seen = len(proxy.requests())  # the lake read above went to SeaweedFS directly (boto3)

@@ -9,10 +9,10 @@ from datetime import timedelta
 import dagster as dg
 
 from baliza_assets.definitions import ASSETS, CHECKS
-from baliza_assets.defs.resources import LakeResource, PncpResource
-from baliza_assets.defs.wiring import build_resources
+from baliza_assets.defs.wiring import resources_for
 from baliza_assets.lib import archive
 from baliza_assets.lib.lake import Lake
+from baliza_assets.settings import Settings
 
 from .conftest import DAY
 from .test_staging_build import _contratacao, _row
@@ -33,7 +33,7 @@ def _raw_day(lake: Lake, day, good: int, bad: int = 0) -> None:
 
 
 def _resources(tmp_path) -> dict:
-    return build_resources(PncpResource(), LakeResource(location=str(tmp_path / "lake")), str(tmp_path / "catalog.sqlite"))
+    return resources_for(Settings(lake_location=str(tmp_path / "lake"), catalog=str(tmp_path / "catalog.sqlite")))
 
 
 def _run(tmp_path, instance, first, last=None) -> dg.ExecuteInProcessResult:
