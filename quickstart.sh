@@ -66,7 +66,7 @@ if [ "$MODE" = dev ]; then
 fi
 .venv/bin/dagster asset materialize -m baliza_assets.definitions --select '*' --partition "$DAY" 2> "$DAGSTER_HOME/last_run.log" \
   || { tail -40 "$DAGSTER_HOME/last_run.log"; exit 1; }
-.venv/bin/python -m baliza_assets.summary "$DAY"
+.venv/bin/python -m baliza_assets.cli.summary "$DAY"
 cat <<EOF
 
 The commands are in .venv/bin: 'source .venv/bin/activate' puts baliza and dagster on the PATH

@@ -6,7 +6,7 @@ import warnings
 
 
 def dagster_previews() -> None:
-    from dagster._utils.warnings import BetaWarning, PreviewWarning
+    import dagster as dg
 
-    for category in (BetaWarning, PreviewWarning):
+    for category in (dg.BetaWarning, dg.PreviewWarning):
         warnings.filterwarnings("ignore", category=category)

@@ -1,7 +1,10 @@
-"""Every setting Baliza takes from the environment, read and checked in this one place: the code
-location (resources, schedules), the `baliza` commands and the summary all use :class:`Settings`.
-``VARIABLES`` declares each variable once: its default, the check its value passes, and what it is for.
-"""
+"""Every setting Baliza takes from the environment, declared once in :class:`Settings`: its variable, type,
+default, the check its value passes and what it is for. The code location's resources, schedules and
+sensors, the `baliza` commands (doctor reports every variable and what it refuses) and the README's table of
+variables (``python -m baliza_assets.settings`` prints it) all come from it.
+
+Nothing is read on import: :meth:`Settings.from_env` reads the environment when it is called (the code
+location calls it as it loads its definitions, each command as it starts)."""
 
 from __future__ import annotations
 
@@ -9,20 +12,22 @@ import math
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from .lib.lake import Lake, S3Settings
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
+
+from .lib.lake import Lake, LakeError, S3Settings
+from .lib.pncp import ClientConfig
 from .lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
 from .lib.warehouse import catalog as _catalog
 
-DEFAULT_CATALOG = _catalog.DEFAULT
-DEFAULT_DUCKDB = "data/baliza.duckdb"  # the DuckDB file of earlier versions, the source of `baliza migrate-warehouse`
-DEFAULT_LAKE = "data/lake"
 DEFAULT_MEMORY_LIMIT = "512MB"  # DuckDB spills to disk beyond it; keeps a run's memory flat as the warehouse grows
 MIN_MEMORY_LIMIT = "64MB"  # below it DuckDB cannot hold a run's work, and every run fails out of memory
-DEFAULT_HARVEST_CRON = "0 6 * * *"
+
+# local: schedules and sensors start stopped, nothing is fetched until someone asks; production: they run
+ENVIRONMENTS = ("local", "production")
 
 
 class SettingsError(ValueError):
@@ -46,12 +51,20 @@ def count(raw: str) -> str | None:
     return None if ok else "expected a whole number above 0"
 
 
-def seconds(raw: str) -> str | None:
+def _positive(raw: str) -> bool:
     try:
         value = float(raw)
     except ValueError:
-        value = math.nan
-    return None if math.isfinite(value) and value > 0 else "expected a positive number"
+        return False
+    return math.isfinite(value) and value > 0
+
+
+def factor(raw: str) -> str | None:
+    return None if _positive(raw) else "expected a positive number"
+
+
+def seconds(raw: str) -> str | None:
+    return None if _positive(raw) else "expected a positive number of seconds"
 
 
 def share(raw: str) -> str | None:
@@ -67,9 +80,13 @@ def environment(raw: str) -> str | None:
 
 
 def cron(raw: str) -> str | None:
-    from dagster._utils.schedules import is_valid_cron_string
+    import dagster as dg
 
-    return None if is_valid_cron_string(raw) else "is not a cron schedule (e.g. '0 6 * * *')"
+    try:  # as the daily schedules will be defined with it
+        dg.ScheduleDefinition(name="cron_probe", cron_schedule=raw, job_name="cron_probe")
+    except dg.DagsterInvalidDefinitionError:
+        return "is not a cron schedule (e.g. '0 6 * * *')"
+    return None
 
 
 # DuckDB's memory_limit units (DBConfig::ParseMemoryLimit), lower-cased
@@ -121,127 +138,174 @@ def catalog(raw: str) -> str | None:
     return _catalog.problem(raw)
 
 
-class Variable(NamedTuple):
-    default: str | None
-    check: Callable[[str], str | None] | None
-    description: str
+def lake(raw: str) -> str | None:
+    """Whether ``raw`` names a lake: a folder (not a file) or s3://bucket/prefix."""
+    try:
+        Lake(raw, S3Settings())
+    except LakeError as e:
+        return str(e)
+    except Exception:  # the S3 client refusing the AWS variables: doctor reports it on its own
+        pass
+    if not raw.startswith("s3://") and Path(raw).exists() and not Path(raw).is_dir():
+        return "is a file; expected a folder or s3://bucket/prefix"
+    return None
 
 
-# Every variable: its default, the check a value passes before the code location loads, and what it is for
-VARIABLES: dict[str, Variable] = {
-    "PNCP_CONSULTA_URL": Variable(REAL_CONSULTA, url, "PNCP's consulta API (the sandbox's, offline)"),
-    "PNCP_DETAIL_URL": Variable(REAL_DETAIL, url, "PNCP's detail API (itens, arquivos, resultados)"),
-    "PNCP_CONSULTA_CONCURRENCY": Variable("6", count, "requests in flight on the consulta API"),
-    "PNCP_DETAIL_CONCURRENCY": Variable("8", count, "where the detail API's adaptive limit starts"),
-    "PNCP_DETAIL_MAX_CONCURRENCY": Variable("64", count, "the most the detail API's limit may grow to"),
-    "PNCP_READ_TIMEOUT": Variable("60", seconds, "seconds a PNCP answer may take"),
-    "PNCP_TIME_SCALE": Variable("1", seconds, "multiplies every wait and timeout (a sandbox with scaled latency)"),
-    "BALIZA_CONSULTA_SHARE": Variable("1", share, "the share of the consulta API's requests in flight Baliza may use"),
-    "BALIZA_DETAIL_SHARE": Variable("1", share, "the share of the detail API's requests in flight Baliza may use"),
-    "BALIZA_CATALOG": Variable(DEFAULT_CATALOG, catalog,
-                               "the warehouse's DuckLake catalog: a SQLite file, or postgresql://USER:PASSWORD@HOST:"
-                               "PORT/DATABASE (production); its data files live under BALIZA_LAKE's warehouse/"),
-    "BALIZA_DUCKDB_PATH": Variable(DEFAULT_DUCKDB, None,
-                                   "the DuckDB file of earlier versions, read only by `baliza migrate-warehouse`"),
-    "BALIZA_DUCKDB_MEMORY_LIMIT": Variable(DEFAULT_MEMORY_LIMIT, memory_limit,
-                                           "the memory DuckDB may use in a run before it spills to disk"),
-    "BALIZA_LAKE": Variable(DEFAULT_LAKE, None, "the lake: a folder or s3://bucket/prefix"),
-    "BALIZA_HARVEST_CRON": Variable(DEFAULT_HARVEST_CRON, cron, "when the daily harvest runs (Brasília time)"),
-    "BALIZA_RECOVERY_DAYS": Variable("30", count, "days back the recovery sensor asks again for"),
-    "BALIZA_RECOVERY_BACKOFF": Variable("900", seconds, "seconds before a failed day's first recovery"),
-    "BALIZA_RECOVERY_BACKOFF_CAP": Variable("21600", seconds, "the longest wait between recoveries of a day"),
-    "BALIZA_RECOVERY_INTERVAL": Variable("600", seconds, "seconds between the recovery sensor's ticks"),
-    "BALIZA_QUERY_TIMEOUT": Variable("300", seconds, "seconds a `baliza query` statement may run"),
-    "BALIZA_ENV": Variable("local", environment, "production runs the schedules and sensors from the start"),
-    "BALIZA_GIT_URL": Variable(None, url, "the repository the UI's source links point to"),
-    "BALIZA_GIT_BRANCH": Variable("main", None, "the branch of those links"),
-    "AWS_ENDPOINT_URL": Variable(None, None, "the S3 endpoint of an s3:// lake (unset: AWS)"),
-    "AWS_ACCESS_KEY_ID": Variable(None, None, "the S3 credentials (unset: AWS defaults)"),
-    "AWS_SECRET_ACCESS_KEY": Variable(None, None, "the S3 credentials (unset: AWS defaults)"),
-    "AWS_REGION": Variable(None, None, "the S3 region (unset: us-east-1)"),
-}
+def checked(check: Callable[[str], str | None]) -> BeforeValidator:
+    """A value passes ``check`` (in its words, as doctor reports it) before pydantic converts it."""
+    def validate(value: Any) -> Any:
+        if value is not None and (reason := check(str(value))):
+            raise ValueError(reason)
+        return value
+    return BeforeValidator(validate)
 
 
-# local: schedules and sensors start stopped, nothing is fetched until someone asks; production: they run
-ENVIRONMENTS = ("local", "production")
-
-TAKEN_AS_GIVEN = ("BALIZA_DUCKDB_MEMORY_LIMIT",)
-
-
-def budgeted(ceiling: int, share_: float) -> int:
-    """Requests in flight for one API: its ceiling times the share of it the deployment grants Baliza
-    (never below one). Pools keep one step per API across runs, so this is the deployment's total."""
-    return max(1, int(ceiling * share_))
+def variable(name: str, default: Any, description: str) -> Any:
+    """A setting read from the environment variable ``name``."""
+    return Field(default, validation_alias=name, description=description)
 
 
-@dataclass(frozen=True)
-class Settings:
-    consulta_url: str = REAL_CONSULTA
-    detail_url: str = REAL_DETAIL
-    consulta_concurrency: int = 6  # after the share
-    detail_concurrency: int = 8
-    detail_max_concurrency: int = 64
-    read_timeout: float = 60.0
-    time_scale: float = 1.0
-    catalog: str = DEFAULT_CATALOG  # BALIZA_CATALOG
-    duckdb_path: str = DEFAULT_DUCKDB  # the source of `baliza migrate-warehouse` only
-    duckdb_memory_limit: str = DEFAULT_MEMORY_LIMIT
-    lake_location: str = DEFAULT_LAKE
-    s3: S3Settings = field(default_factory=S3Settings)
-    harvest_cron: str = DEFAULT_HARVEST_CRON
-    recovery_days: int = 30  # the recovery sensor asks again for the days of this many days back
-    recovery_backoff: float = 900.0  # seconds before a failed day's first recovery; doubles per attempt...
-    recovery_backoff_cap: float = 21600.0  # ...up to this
-    recovery_interval: float = 600.0  # seconds between the recovery sensor's ticks
-    query_timeout: float = 300.0  # seconds
-    environment: str = "local"
-    git_url: str | None = None  # the repository the "open source" links of the UI point to
-    git_branch: str = "main"
-    set_variables: frozenset = frozenset()  # the variables the environment sets (the rest are defaults)
+# An empty variable means its default, except these, taken as given (and refused): an empty memory limit is
+# no limit DuckDB accepts, and defaulting it would hide that the deployment asked for something else.
+EMPTY_TAKEN_AS_GIVEN = ("BALIZA_DUCKDB_MEMORY_LIMIT",)
+
+Url = Annotated[str, checked(url)]
+Count = Annotated[int, checked(count)]
+Seconds = Annotated[float, checked(seconds)]
+Factor = Annotated[float, checked(factor)]
+Share = Annotated[float, checked(share)]
+CatalogLocation = Annotated[str, checked(catalog)]
+MemoryLimit = Annotated[str, checked(memory_limit)]
+LakeLocation = Annotated[str, checked(lake)]
+Cron = Annotated[str, checked(cron)]
+Environment = Annotated[str, checked(environment)]
+
+
+class Settings(BaseModel):
+    """Each setting: the variable it is read from, its type and default, the check a value passes before the
+    code location loads, and what it is for. Built by field name (``Settings(lake_location=...)``) it takes
+    the same checks and the defaults of whatever is not given."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True)
+
+    consulta_url: Url = variable("PNCP_CONSULTA_URL", REAL_CONSULTA, "consulta API base")
+    detail_url: Url = variable("PNCP_DETAIL_URL", REAL_DETAIL, 'detail ("integração") API base')
+    consulta_concurrency: Count = variable("PNCP_CONSULTA_CONCURRENCY", 6,
+                                           "requests in flight on the consulta API")
+    detail_concurrency: Count = variable("PNCP_DETAIL_CONCURRENCY", 8,
+                                         "requests in flight on the detail API at the start of a step; the "
+                                         "adaptive limiter moves it")
+    detail_max_concurrency: Count = variable("PNCP_DETAIL_MAX_CONCURRENCY", 64,
+                                             "the most requests in flight the detail API's limiter may grow to")
+    read_timeout: Seconds = variable("PNCP_READ_TIMEOUT", 60.0, "seconds before a hung request is retried")
+    time_scale: Factor = variable(
+        "PNCP_TIME_SCALE", 1.0, "multiplies every client wait and timeout (for a sandbox with scaled latency)")
+    catalog: CatalogLocation = variable(
+        "BALIZA_CATALOG", "data/catalog.sqlite",
+        "the warehouse's DuckLake catalog: a SQLite file, or `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` "
+        "(production; the password percent-encoded, libpq's `PGSSLMODE` and friends apply). Its data files live "
+        "under `BALIZA_LAKE`'s `warehouse/`")
+    duckdb_path: str = variable("BALIZA_DUCKDB_PATH", "data/baliza.duckdb",
+                                "the DuckDB file of earlier versions, read only by `baliza migrate-warehouse`")
+    duckdb_memory_limit: MemoryLimit = variable(
+        "BALIZA_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT,
+        f"DuckDB's memory limit in a run (it spills to disk beyond it); at least {MIN_MEMORY_LIMIT}")
+    lake_location: LakeLocation = variable("BALIZA_LAKE", "data/lake", "the lake: a folder, or `s3://bucket/prefix`")
+    aws_endpoint_url: str | None = variable("AWS_ENDPOINT_URL", None,
+                                            "S3-compatible endpoint, e.g. `http://127.0.0.1:8333` (unset: AWS)")
+    aws_access_key_id: str | None = variable("AWS_ACCESS_KEY_ID", None, "S3 credentials (unset: AWS's defaults)")
+    aws_secret_access_key: str | None = Field(None, validation_alias="AWS_SECRET_ACCESS_KEY", repr=False,
+                                              description="S3 credentials (passed as `dg.EnvVar`, never shown)")
+    aws_region: str | None = variable("AWS_REGION", None, "S3 region (unset: `us-east-1`)")
+    harvest_cron: Cron = variable(
+        "BALIZA_HARVEST_CRON", "0 6 * * *",
+        "when the daily schedules (`daily_harvest`, `daily_updates`, `daily_sweep`) run (Brasília time)")
+    recovery_days: Count = variable("BALIZA_RECOVERY_DAYS", 30,
+                                    "how many days back the `recovery` sensor asks again for a day the daily work "
+                                    "missed")
+    recovery_backoff: Seconds = variable("BALIZA_RECOVERY_BACKOFF", 900.0,
+                                         "seconds a missed day's first recovery waits after its last failed run; "
+                                         "doubles with each attempt")
+    recovery_backoff_cap: Seconds = variable("BALIZA_RECOVERY_BACKOFF_CAP", 21600.0,
+                                             "the longest such wait (seconds), before up to a quarter of jitter")
+    recovery_interval: Seconds = variable("BALIZA_RECOVERY_INTERVAL", 600.0,
+                                          "seconds between the `recovery` sensor's ticks")
+    consulta_share: Share = variable("BALIZA_CONSULTA_SHARE", 1.0,
+                                     "the share of the consulta API's concurrency Baliza may use (0 to 1): "
+                                     "`PNCP_CONSULTA_CONCURRENCY` × share in flight, at least 1")
+    detail_share: Share = variable("BALIZA_DETAIL_SHARE", 1.0, "the same for the detail API")
+    query_timeout: Seconds = variable("BALIZA_QUERY_TIMEOUT", 300.0,
+                                      "seconds a `baliza query` statement may run (`--timeout` overrides it)")
+    environment: Environment = variable(
+        "BALIZA_ENV", "local",
+        "`production`: the schedules and the automation sensor run from the start; `local`: they start stopped, "
+        "nothing runs until asked")
+    git_url: Url | None = variable("BALIZA_GIT_URL", None,
+                                   "the repository (e.g. `https://github.com/org/baliza`) the UI's source links "
+                                   "open; unset, they name the local file and line")
+    git_branch: str = variable("BALIZA_GIT_BRANCH", "main", "the branch or commit those links point to")
+
+    _refused: tuple[str, ...] = PrivateAttr(default=())
+    _from_environment: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @classmethod
+    def variables(cls) -> dict[str, str]:
+        """Every variable, with the field it sets, in the order they are declared."""
+        return {info.validation_alias: name for name, info in cls.model_fields.items()}
+
+    @classmethod
+    def default(cls, field: str) -> Any:
+        """The default of setting ``field``."""
+        return cls.model_fields[field].default
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, strict: bool = True) -> Settings:
-        """The settings of this environment; an empty variable means its default (but an empty DuckDB
-        memory limit is taken as given, and refused where it is used). Raises
-        :class:`SettingsError` naming every variable whose value would be refused; ``strict=False``
-        takes the default in its place (the operator commands, which report it themselves)."""
+        """The settings of ``env`` (by default the process's environment, read now); an empty variable means
+        its default (but see ``EMPTY_TAKEN_AS_GIVEN``). Raises :class:`SettingsError` naming every variable
+        whose value would be refused, with the reason; ``strict=False`` takes the default in its place and
+        keeps what was refused in :attr:`refused` (the operator commands, which report it themselves)."""
         env = os.environ if env is None else env
-        raw, problems = {}, []
-        for name, (default, check, _) in VARIABLES.items():
-            value = env.get(name)
-            value = value.strip() if value is not None else None
-            if value and check and (reason := check(value)):
-                problems.append(f"{name}={value!r}: {reason}")
-                value = None
-            raw[name] = value if value or (value == "" and name in TAKEN_AS_GIVEN) else default
+        given = {}
+        for name in cls.variables():
+            value = (env.get(name) or "").strip()
+            if value or (name in env and name in EMPTY_TAKEN_AS_GIVEN):
+                given[name] = value
+        reasons = {}
+        try:
+            settings = cls.model_validate(given)
+        except ValidationError as e:
+            for error in e.errors():  # a check's own words first; pydantic's when no check ran
+                name = error["loc"][0]
+                if error["type"] == "value_error":
+                    reasons[name] = str(error["ctx"]["error"])
+                else:
+                    reasons.setdefault(name, error["msg"])
+            refused = {name: given.pop(name) for name in reasons}
+            settings = cls.model_validate(given)
+        problems = tuple(f"{name}={refused[name]!r}: {reasons[name]}" for name in cls.variables() if name in reasons)
         if problems and strict:
             raise SettingsError("; ".join(problems))
-        consulta_share, detail_share = float(raw["BALIZA_CONSULTA_SHARE"]), float(raw["BALIZA_DETAIL_SHARE"])
-        return cls(
-            consulta_url=raw["PNCP_CONSULTA_URL"], detail_url=raw["PNCP_DETAIL_URL"],
-            consulta_concurrency=budgeted(int(raw["PNCP_CONSULTA_CONCURRENCY"]), consulta_share),
-            detail_concurrency=budgeted(int(raw["PNCP_DETAIL_CONCURRENCY"]), detail_share),
-            detail_max_concurrency=budgeted(int(raw["PNCP_DETAIL_MAX_CONCURRENCY"]), detail_share),
-            read_timeout=float(raw["PNCP_READ_TIMEOUT"]), time_scale=float(raw["PNCP_TIME_SCALE"]),
-            catalog=raw["BALIZA_CATALOG"], duckdb_path=raw["BALIZA_DUCKDB_PATH"],
-            duckdb_memory_limit=raw["BALIZA_DUCKDB_MEMORY_LIMIT"],
-            lake_location=raw["BALIZA_LAKE"],
-            s3=S3Settings(raw["AWS_ENDPOINT_URL"], raw["AWS_ACCESS_KEY_ID"], raw["AWS_SECRET_ACCESS_KEY"],
-                          raw["AWS_REGION"]),
-            harvest_cron=raw["BALIZA_HARVEST_CRON"], recovery_days=int(raw["BALIZA_RECOVERY_DAYS"]),
-            recovery_backoff=float(raw["BALIZA_RECOVERY_BACKOFF"]),
-            recovery_backoff_cap=float(raw["BALIZA_RECOVERY_BACKOFF_CAP"]),
-            recovery_interval=float(raw["BALIZA_RECOVERY_INTERVAL"]),
-            query_timeout=float(raw["BALIZA_QUERY_TIMEOUT"]),
-            environment=raw["BALIZA_ENV"],
-            git_url=raw["BALIZA_GIT_URL"], git_branch=raw["BALIZA_GIT_BRANCH"],
-            set_variables=frozenset(n for n in VARIABLES if (env.get(n) or "").strip()),
-        )
+        settings._refused, settings._from_environment = problems, frozenset(given)
+        return settings
+
+    @property
+    def refused(self) -> tuple[str, ...]:
+        """Each variable :meth:`from_env` refused (``strict=False``), as ``NAME='value': reason``."""
+        return self._refused
+
+    def from_environment(self, variable_name: str) -> bool:
+        """Whether the environment set ``variable_name`` (and it was taken), rather than a default or a value
+        given by field name."""
+        return variable_name in self._from_environment
 
     @property
     def automation_runs(self) -> bool:
         """Whether schedules and sensors start running: only in production."""
         return self.environment == "production"
+
+    @property
+    def s3(self) -> S3Settings:
+        return S3Settings(self.aws_endpoint_url, self.aws_access_key_id, self.aws_secret_access_key, self.aws_region)
 
     def lake(self) -> Lake:
         return Lake(self.lake_location, self.s3)
@@ -249,3 +313,40 @@ class Settings:
     def warehouse_catalog(self):
         """The warehouse's catalog (``lib.warehouse.Catalog``)."""
         return _catalog.Catalog.parse(self.catalog)
+
+    def client_config(self) -> ClientConfig:
+        """The PNCP client's configuration: each API's requests in flight within the share the deployment
+        grants Baliza (pools keep one step per API across runs, so this is the deployment's total), every
+        wait and timeout multiplied by the time scale."""
+        detail = budgeted(self.detail_concurrency, self.detail_share)
+        return ClientConfig(
+            consulta_url=self.consulta_url, detail_url=self.detail_url,
+            consulta_concurrency=budgeted(self.consulta_concurrency, self.consulta_share),
+            detail_concurrency=detail,
+            detail_max_concurrency=max(detail, budgeted(self.detail_max_concurrency, self.detail_share)),
+            read_timeout=self.read_timeout,
+        ).scaled(self.time_scale)
+
+
+def budgeted(ceiling: int, share_: float) -> int:
+    """Requests in flight for one API: its ceiling times the share of it the deployment grants Baliza
+    (never below one)."""
+    return max(1, int(ceiling * share_))
+
+
+def _default(value: Any) -> str:
+    if value is None:
+        return "unset"
+    return f"`{value:g}`" if isinstance(value, float) else f"`{value}`"
+
+
+def table() -> str:
+    """The README's table of variables: each one, its default and what it is for."""
+    rows = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    rows += [f"| `{info.validation_alias}` | {_default(info.default)} | {info.description} |"
+             for info in Settings.model_fields.values()]
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(table(), end="")

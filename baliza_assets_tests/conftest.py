@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 
 import dagster as dg
 import pytest
 
 from baliza_assets.lib.pncp import ClientConfig, PncpClient
+from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.server import running
 
@@ -21,12 +23,11 @@ def fast_config(endpoints, **overrides) -> ClientConfig:
     circuit breaker never opens, so what a test sees does not depend on how fast the machine is. A
     test about timeouts or the breaker sets its own."""
     base = dict(
-        consulta_url=endpoints.consulta, detail_url=endpoints.detail, connect_timeout=10.0, read_timeout=30.0,
-        backoff_base=0.01, backoff_cap=0.05, rate_limit_base=0.02, rate_limit_cap=0.1, breaker_cooldown=60.0,
-        breaker_threshold=1_000_000,
+        connect_timeout=10.0, read_timeout=30.0, backoff_base=0.01, backoff_cap=0.05, rate_limit_base=0.02,
+        rate_limit_cap=0.1, breaker_cooldown=60.0, breaker_threshold=1_000_000,
     )
-    base.update(overrides)
-    return ClientConfig(**base)
+    settings = Settings(consulta_url=endpoints.consulta, detail_url=endpoints.detail)
+    return replace(settings.client_config(), **{**base, **overrides})
 
 
 @pytest.fixture

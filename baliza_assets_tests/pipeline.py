@@ -10,26 +10,30 @@ from pathlib import Path
 import dagster as dg
 
 from baliza_assets.definitions import ASSETS, CHECKS
-from baliza_assets.defs.resources import LakeResource, PncpResource
-from baliza_assets.defs.wiring import build_resources
+from baliza_assets.defs.wiring import pncp_resource, resources_for
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.staging.sources import SOURCES
+from baliza_assets.settings import Settings
 from baliza_sandbox import World
 
 CATALOG = "catalog.sqlite"  # the warehouse's catalog in a test's folder
 
 
-def resources(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -> dict:
-    lake_res = LakeResource(
-        location=lake or str(root / "lake"),
-        aws_endpoint_url=s3.endpoint_url if s3 else None,
-        aws_access_key_id=s3.access_key_id if s3 else None,
-        aws_secret_access_key=s3.secret_access_key if s3 else None,
-        aws_region=s3.region if s3 else None,
-    )
-    client = PncpResource(consulta_url=endpoints.consulta, detail_url=endpoints.detail,
-                          **{"time_scale": 0.01, "read_timeout": 3000.0, **pncp})  # 30 s: a busy machine is slow, never wrong
-    return build_resources(client, lake_res, str(root / CATALOG))
+def settings(endpoints, root: Path, lake: str | None = None, s3=None, **pncp) -> Settings:
+    """The settings of a test against the sandbox at ``endpoints``: the lake (``s3``: on that S3 server) and the
+    warehouse under ``root``, the client's waits scaled down (``pncp`` overrides them)."""
+    aws = dict(aws_endpoint_url=s3.endpoint_url, aws_access_key_id=s3.access_key_id,
+               aws_secret_access_key=s3.secret_access_key, aws_region=s3.region) if s3 else {}
+    return Settings(consulta_url=endpoints.consulta, detail_url=endpoints.detail, lake_location=lake or str(root / "lake"),
+                    catalog=str(root / CATALOG), **aws,
+                    **{"time_scale": 0.01, "read_timeout": 3000.0, **pncp})  # 30 s: a busy machine is slow, never wrong
+
+
+def resources(endpoints, root: Path, lake: str | None = None, s3=None, max_attempts: int | None = None,
+              **pncp) -> dict:
+    """The resources of :func:`settings`; ``max_attempts``: the client's attempts per request."""
+    chosen = settings(endpoints, root, lake, s3, **pncp)
+    return {**resources_for(chosen), "pncp": pncp_resource(chosen, max_attempts=max_attempts)}
 
 
 def materialize(res: dict, instance, day: date | None = None, last: date | None = None, selection=None,

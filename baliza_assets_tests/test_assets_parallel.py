@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from dagster._core.events import DagsterEventType
 
 from baliza_assets.definitions import ASSETS
 from baliza_sandbox import Sandbox, profile
@@ -27,7 +26,7 @@ POOL_OF_STEP = {a.node_def.name: a.node_def.pool for a in ASSETS if a.node_def.p
 CONSULTA = "pncp_consulta"
 HOLDER = ("test-holds-the-slot", "hold")  # (run id, step key) of a claim that no run makes
 BLOCKED = f"Step blocked by limit for pool {CONSULTA}"
-DONE = (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE)
+DONE = (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE)
 
 
 def test_two_parallel_runs_stay_under_the_api_limit(world, serve, tmp_path):
@@ -62,7 +61,7 @@ def test_two_parallel_runs_stay_under_the_api_limit(world, serve, tmp_path):
                     assert p.poll() is None, f"a run exited before its steps were released: {log.read_text()[-3000:]}"
                 runs = instance.get_runs()
                 waiting = [r for r in runs if any(BLOCKED in e.dagster_event.message for e in instance.all_logs(
-                    r.run_id, of_type=DagsterEventType.ENGINE_EVENT) if e.dagster_event.message)]
+                    r.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT) if e.dagster_event.message)]
                 return runs if len(waiting) == 2 else None
 
             runs = wait("both runs to wait for the consulta pool", both_blocked, 900)
@@ -94,14 +93,14 @@ def assert_pools_held(instance: dg.DagsterInstance, run_ids: list[str],
     lifetimes = []
     for run_id in run_ids:
         events = [e for e in instance.all_logs(run_id) if e.is_dagster_event]
-        started = {e.step_key: e.timestamp for e in events if e.dagster_event_type == DagsterEventType.STEP_START}
+        started = {e.step_key: e.timestamp for e in events if e.dagster_event_type == dg.DagsterEventType.STEP_START}
         ended = {e.step_key: e.timestamp for e in events if e.dagster_event_type in DONE}
         for step, start in started.items():
             if step in POOL_OF_STEP:
                 assert step in ended, f"run {run_id}: step {step} never ended"
                 spans.setdefault(POOL_OF_STEP[step], []).append((start, ended[step], f"{run_id[:8]}/{step}"))
-        stamps = [e.timestamp for e in events if e.dagster_event_type in (DagsterEventType.RUN_START,
-                                                                          DagsterEventType.RUN_SUCCESS)]
+        stamps = [e.timestamp for e in events if e.dagster_event_type in (dg.DagsterEventType.RUN_START,
+                                                                          dg.DagsterEventType.RUN_SUCCESS)]
         lifetimes.append((min(stamps), max(stamps)))
     (a_start, a_end), (b_start, b_end) = lifetimes
     assert a_start < b_end and b_start < a_end, "the two runs did not run at the same time"

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
 
+from baliza_assets.cli import plan
 from baliza_assets.lib import archive
 from baliza_assets.lib.lake import Lake
-from baliza_assets.ops import plan
 
 
 def test_an_empty_lake_plans_on_pncps_volumes(tmp_path):
@@ -87,7 +87,7 @@ def test_too_few_days_archived_from_pncp_are_not_extrapolated(tmp_path):
 
 
 def test_the_command_names_a_bad_range(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "backfill-plan", "--from", "2025-02-01",
+    done = subprocess.run([sys.executable, "-m", "baliza_assets.cli", "backfill-plan", "--from", "2025-02-01",
                            "--to", "2025-01-01"], env={"BALIZA_LAKE": str(tmp_path / "lake"), "PATH": ""},
                           capture_output=True, text=True)
     assert done.returncode == 2 and "--to 2025-01-01 is before --from 2025-02-01" in done.stderr

@@ -15,10 +15,10 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from baliza_assets.cli import payload
 from baliza_assets.defs.schedules import DAILY_WORK
 from baliza_assets.lib.lake import Lake
 from baliza_assets.lib.pncp import CompraRef
-from baliza_assets.ops import payload
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import profile
 from baliza_sandbox.server import running

@@ -30,11 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import asyncio, json, resource, sys
 from datetime import date
-from baliza_assets.lib.pncp import ClientConfig, FetchFailed, PncpClient, endpoints as E
+from dataclasses import replace
+from baliza_assets.lib.pncp import FetchFailed, PncpClient, endpoints as E
+from baliza_assets.settings import Settings
 
 async def main(root):
-    config = ClientConfig(consulta_url=root + "/api/consulta", detail_url=root + "/api/pncp", read_timeout=120.0,
-                          request_deadline=600.0, backoff_base=0.01, backoff_cap=0.02)
+    production = Settings(consulta_url=root + "/api/consulta", detail_url=root + "/api/pncp").client_config()
+    config = replace(production, read_timeout=120.0, request_deadline=600.0, backoff_base=0.01, backoff_cap=0.02)
     async with PncpClient(config) as client:
         walks = client.listings(E.CONTRATOS_PUBLICACAO, date(2025, 7, 10), date(2025, 7, 10))
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -111,9 +111,12 @@ async def test_a_trickling_server_hits_the_whole_request_deadline(client_for):
 def test_a_scaled_client_gives_a_whole_request_at_least_its_read_timeout():
     """A sandbox 100x faster scales every wait; on a busy machine the read timeout the tests give must not be cut
     short by the whole-request deadline scaled below it."""
-    from baliza_assets.lib.pncp import ClientConfig
+    from dataclasses import replace
 
-    config = ClientConfig(read_timeout=3000.0, request_deadline=120.0).scaled(0.01)
+    from baliza_assets.settings import Settings
+
+    unscaled = Settings().client_config()
+    config = replace(unscaled, read_timeout=3000.0, request_deadline=120.0).scaled(0.01)
     assert (config.read_timeout, config.request_deadline) == (30.0, 30.0)
-    config = ClientConfig(read_timeout=60.0, request_deadline=120.0).scaled(0.5)
+    config = replace(unscaled, read_timeout=60.0, request_deadline=120.0).scaled(0.5)
     assert (config.read_timeout, config.request_deadline) == (30.0, 60.0)

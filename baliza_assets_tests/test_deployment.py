@@ -27,9 +27,9 @@ from dagster._core.scheduler.instigation import (
     ScheduleInstigatorData,
 )
 
+from baliza_assets.cli import graphql
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import Lake, S3Settings
-from baliza_assets.ops import graphql
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
 from baliza_sandbox.server import running

@@ -10,9 +10,11 @@ import polars as pl
 from baliza_assets.defs.io_managers import LakeIOManager
 from baliza_assets.defs.partitions import daily
 from baliza_assets.defs.raw.assets import raw_contratos
-from baliza_assets.defs.resources import LakeResource, PncpResource
+from baliza_assets.defs.resources import LakeResource
+from baliza_assets.defs.wiring import pncp_resource
 from baliza_assets.lib import archive, drift
 from baliza_assets.lib.frames import DayFrames
+from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox
 
 from .conftest import DAY
@@ -22,7 +24,7 @@ def _fetch_contratos(world, serve, tmp_path) -> tuple[dg.MaterializeResult, Lake
     lake = LakeResource(location=str(tmp_path / "lake"))
     sandbox = Sandbox(world)
     with serve(sandbox) as ep:
-        pncp = PncpResource(consulta_url=ep.consulta, detail_url=ep.detail, time_scale=0.01, read_timeout=100.0)
+        pncp = pncp_resource(Settings(consulta_url=ep.consulta, detail_url=ep.detail, time_scale=0.01, read_timeout=100.0))
         result = raw_contratos(dg.build_asset_context(partition_key=DAY.isoformat()), pncp=pncp, lake=lake)
     return result, lake, sandbox
 

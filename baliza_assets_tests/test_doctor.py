@@ -14,14 +14,14 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from dagster._core.events import DagsterEvent, DagsterEventType
+from dagster._core.events import DagsterEvent  # a run's start recorded with a pid: no public constructor
 from dagster._core.test_utils import create_run_for_test
 
+from baliza_assets.cli import doctor
 from baliza_assets.defs.reaper import PROCESS_TAG
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import Lake
 from baliza_assets.lib.processes import identity
-from baliza_assets.ops import doctor
 from baliza_assets.settings import Settings, SettingsError
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
@@ -30,10 +30,7 @@ from baliza_sandbox.server import running
 from .conftest import DAY, NOW
 
 LOCAL_INSTANCE = Path(__file__).parents[1] / "deploy" / "local" / "dagster.yaml"
-VARIABLES = ("PNCP_CONSULTA_URL", "PNCP_DETAIL_URL", "PNCP_CONSULTA_CONCURRENCY", "PNCP_DETAIL_CONCURRENCY",
-             "PNCP_READ_TIMEOUT", "PNCP_TIME_SCALE", "BALIZA_CATALOG", "BALIZA_DUCKDB_MEMORY_LIMIT", "BALIZA_LAKE",
-             "BALIZA_HARVEST_CRON", "BALIZA_CONSULTA_SHARE", "BALIZA_DETAIL_SHARE", "AWS_ENDPOINT_URL",
-             "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "DAGSTER_HOME")
+VARIABLES = (*Settings.variables(), "DAGSTER_HOME")
 
 
 def three_pages(now: datetime, weekend_factor: float = 0.2) -> World:
@@ -244,7 +241,7 @@ def _started(instance: dg.DagsterInstance, pid: int) -> str:
     """A run recorded as started by ``pid``, with the process identity the code location's executor records."""
     tags = {PROCESS_TAG: identity(pid)} if identity(pid) else {}
     run = create_run_for_test(instance, job_name="__ASSET_JOB", status=dg.DagsterRunStatus.STARTING, tags=tags)
-    instance.report_dagster_event(DagsterEvent(DagsterEventType.RUN_START.value, "__ASSET_JOB", pid=pid), run.run_id)
+    instance.report_dagster_event(DagsterEvent(dg.DagsterEventType.RUN_START.value, "__ASSET_JOB", pid=pid), run.run_id)
     return run.run_id
 
 

@@ -23,10 +23,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 import yaml
-from dagster._core.events import DagsterEventType
 
+from baliza_assets.cli import graphql
 from baliza_assets.lib.lake import Lake
-from baliza_assets.ops import graphql
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import ApiFaults, Faults
 from baliza_sandbox.server import running
@@ -140,7 +139,7 @@ def descendants(pid: int) -> list[int]:
 
 
 def run_worker_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
-    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.RUN_START, limit=1).records
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.RUN_START, limit=1).records
     return records[0].event_log_entry.dagster_event.pid if records else None
 
 
@@ -150,7 +149,7 @@ def doctor(env: dict) -> tuple[int, str]:
 
 
 def materializations(instance: dg.DagsterInstance, run_id: str) -> dict:
-    events = instance.get_records_for_run(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION).records
+    events = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
     return {tuple(e.event_log_entry.dagster_event.asset_key.path):
             e.event_log_entry.dagster_event.step_materialization_data.materialization.metadata for e in events}
 
@@ -198,8 +197,8 @@ def test_a_run_killed_mid_fetch_frees_its_pool_slot_and_the_next_run_resumes(tmp
             # It waited in the queue for the pool until run monitoring freed the dead run's slot.
             ended = instance.get_run_record_by_id(killed).end_time
             events = {e.dagster_event_type: e.timestamp for e in instance.all_logs(again) if e.is_dagster_event}
-            assert events[DagsterEventType.RUN_ENQUEUED] < ended + FREE_AFTER_S
-            assert events[DagsterEventType.RUN_STARTING] > ended + FREE_AFTER_S
+            assert events[dg.DagsterEventType.RUN_ENQUEUED] < ended + FREE_AFTER_S
+            assert events[dg.DagsterEventType.RUN_STARTING] > ended + FREE_AFTER_S
             logs = [e.user_message for e in instance.all_logs(again)]
             meta = materializations(instance, again)[tuple(RAW_CONTRATOS)]
             assert meta["requests_resumed"].value == pending

@@ -16,9 +16,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from baliza_assets.cli import query as baliza_query
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import Lake
-from baliza_assets.ops import query as baliza_query
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World, profile
 from baliza_sandbox.server import running

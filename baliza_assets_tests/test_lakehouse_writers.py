@@ -20,10 +20,12 @@ import pytest
 
 from baliza_assets.defs.marts import sql
 from baliza_assets.defs.resources import LakeResource, WarehouseResource
+from baliza_assets.defs.wiring import resources_for
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.cdc.targets import TARGETS
 from baliza_assets.lib.frames import DayFrames
 from baliza_assets.lib.lake import Lake
+from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, profile
 
 from .conftest import DAY
@@ -196,7 +198,7 @@ def test_a_step_whose_commit_conflicts_runs_again_and_lands_once(tmp_path, pg_ca
 
     with dg.instance_for_test() as instance:
         result = dg.materialize([replaces_a_day], partition_key=str(DAY), instance=instance, resources={
-            "warehouse_": WarehouseResource(catalog=pg_catalog, lake=lake)})
+            "warehouse_": resources_for(Settings(catalog=pg_catalog, lake_location=lake.location))["warehouse"]})
         assert result.success
         retried = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
         assert len(retried) == 1 and "another writer changed the warehouse first" in str(
@@ -214,7 +216,7 @@ def _replace_other_day(catalog: str, lake: Lake) -> None:
 def test_a_day_and_its_rejects_land_together_or_not_at_all(tmp_path):
     """The staging step writes its days and their rejects in one transaction: a failure after the days were
     replaced leaves the warehouse as it was, the old day and its rejects whole."""
-    res = WarehouseResource(catalog=str(tmp_path / "catalog.sqlite"), lake=LakeResource(location=str(tmp_path / "l")))
+    res = resources_for(Settings(catalog=str(tmp_path / "catalog.sqlite"), lake_location=str(tmp_path / "l")))["warehouse"]
     with res.connect(atomic=True) as con:
         warehouse.replace_days(con, "staging.t", DayFrames({DAY: _rows(DAY, 4, "old")}))
         con.execute("CREATE TABLE staging.rejects AS SELECT 't' AS entity, DATE '2025-07-10' AS partition_date")

@@ -17,9 +17,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from baliza_assets.cli import backup, doctor, payload, query, restore, retry, verify
 from baliza_assets.lib import warehouse
-from baliza_assets.lib.lake import S3Settings
-from baliza_assets.ops import backup, doctor, payload, query, restore, retry, verify
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import ApiFaults, Faults
@@ -77,7 +76,7 @@ def test_query_reads_and_nothing_else_reaches_duckdb(archive, tmp_path):
     assert hashlib.sha256(Path(settings.catalog).read_bytes()).hexdigest() == before
     # The CLI says why in one line, with a non-zero exit code.
     env = {**os.environ, "BALIZA_CATALOG": settings.catalog, "BALIZA_LAKE": settings.lake_location}
-    done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", "DELETE FROM staging.contratos"],
+    done = subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", "DELETE FROM staging.contratos"],
                           env=env, capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.startswith("baliza query: refused: DELETE statement")
 
@@ -187,7 +186,8 @@ def test_restore_puts_back_the_archive_history_marts_and_run_records(archive, tm
         f"lake: {fresh / 'lake'}: {len(archived)} objects ({manifest['lake']['bytes']:,} bytes) restored",
         f"dagster: 2 runs and their {manifest['dagster']['events']} events restored into the instance",
     ]
-    restored = replace(settings, catalog=str(fresh / "catalog.sqlite"), lake_location=str(fresh / "lake"))
+    restored = settings.model_copy(update=dict(catalog=str(fresh / "catalog.sqlite"),
+                                               lake_location=str(fresh / "lake")))
     assert _tables(restored.catalog) == tables
     assert _objects(restored.lake()) == objects
     # the warehouse's views over the lake read the restored one (query reaches no other folder)
@@ -234,9 +234,10 @@ def test_restore_writes_the_lake_to_s3_and_the_warehouse_reads_it_there(archive,
     backup.backup(settings, tmp_path / "b", copy_lake=True)
     bucket = f"baliza-{uuid.uuid4().hex[:8]}"
     s3_server.client().create_bucket(Bucket=bucket)
-    target = replace(settings, catalog=str(tmp_path / "catalog.sqlite"), lake_location=f"s3://{bucket}/lake",
-                     s3=S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key,
-                                   s3_server.region))
+    target = settings.model_copy(update=dict(
+        catalog=str(tmp_path / "catalog.sqlite"), lake_location=f"s3://{bucket}/lake",
+        aws_endpoint_url=s3_server.endpoint_url, aws_access_key_id=s3_server.access_key_id,
+        aws_secret_access_key=s3_server.secret_access_key, aws_region=s3_server.region))
     code, text = _run(restore.run, target, tmp_path / "b", None, False)
     assert code == 0 and f"lake: s3://{bucket}/lake: " in text, text
     assert _objects(target.lake()) == _objects(settings.lake())
@@ -249,14 +250,15 @@ def test_a_backup_without_the_lake_restores_the_warehouse_and_says_what_the_lake
     settings, root, _, _, _ = archive
     manifest = backup.backup(settings, tmp_path / "b")
     assert not (tmp_path / "b" / "lake").exists() and manifest["dagster"] is None
-    beside = replace(settings, catalog=str(tmp_path / "w1" / "catalog.sqlite"))
+    beside = settings.model_copy(update=dict(catalog=str(tmp_path / "w1" / "catalog.sqlite")))
     code, text = _run(restore.run, beside, tmp_path / "b", None, False)
     n = manifest["lake"]["objects"]
     assert code == 0 and text.splitlines()[1:] == [
         f"lake: not in this backup (made without --lake); {root / 'lake'} holds {n} of the {n} objects its manifest "
         "lists", "dagster: no run records in this backup (made without --runs)"]
     assert _tables(beside.catalog) == _tables(settings.catalog)
-    elsewhere = replace(beside, catalog=str(tmp_path / "w2" / "catalog.sqlite"), lake_location=str(tmp_path / "l"))
+    elsewhere = beside.model_copy(update=dict(catalog=str(tmp_path / "w2" / "catalog.sqlite"),
+                                              lake_location=str(tmp_path / "l")))
     code, text = _run(restore.run, elsewhere, tmp_path / "b", None, False)
     first = sorted(f["key"] for f in manifest["lake"]["files"])[0]
     assert code == 1 and text.splitlines()[1].startswith(
@@ -267,7 +269,8 @@ def test_a_backup_without_the_lake_restores_the_warehouse_and_says_what_the_lake
 def test_restore_refuses_a_damaged_or_foreign_backup_before_writing(archive, tmp_path):
     settings, root, _, instance, _ = archive
     backup.backup(settings, tmp_path / "b", copy_lake=True)
-    target = replace(settings, catalog=str(tmp_path / "w" / "catalog.sqlite"), lake_location=str(tmp_path / "l"))
+    target = settings.model_copy(update=dict(catalog=str(tmp_path / "w" / "catalog.sqlite"),
+                                             lake_location=str(tmp_path / "l")))
     with pytest.raises(restore.RestoreError, match=f"{tmp_path / 'nothing'} is not a folder"):
         restore.restore(target, tmp_path / "nothing")
     with pytest.raises(restore.RestoreError, match="holds no manifest.json: not a backup made by `baliza backup`"):
@@ -305,7 +308,7 @@ def test_doctor_reports_every_check_and_hides_secrets(archive, monkeypatch):
     assert f"ok    warehouse: {settings.catalog}: snapshot " in text and "staging" in text
     assert "all checks passed" in text
     monkeypatch.setenv("BALIZA_CONSULTA_SHARE", "zero")
-    broken = replace(settings, consulta_url="http://127.0.0.1:9", detail_url="http://127.0.0.1:9")
+    broken = settings.model_copy(update=dict(consulta_url="http://127.0.0.1:9", detail_url="http://127.0.0.1:9"))
     code, text = _run(doctor.run, broken, today=NOW.date())
     assert code == 1
     assert "FAIL  configuration: BALIZA_CONSULTA_SHARE='zero'" in text and "FAIL  pncp:" in text

@@ -15,7 +15,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from baliza_assets.ops import cli, precos
+from baliza_assets.cli import main as cli
+from baliza_assets.cli import precos
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults

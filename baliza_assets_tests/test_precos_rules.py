@@ -11,11 +11,12 @@ from decimal import Decimal
 
 import pytest
 
+from baliza_assets.cli import main as cli
+from baliza_assets.cli import precos
 from baliza_assets.lib.precos import Ask, Rule, UnitsDiffer
 from baliza_assets.lib.precos.formats.common import decimal_text
 from baliza_assets.lib.precos.stats import Spread, quantile
 from baliza_assets.lib.precos.units import choose
-from baliza_assets.ops import cli, precos
 from baliza_assets.settings import Settings
 
 D = Decimal

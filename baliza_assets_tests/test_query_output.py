@@ -11,9 +11,10 @@ import sys
 
 import pytest
 
+from baliza_assets.cli import main as cli
+from baliza_assets.cli import query, render
 from baliza_assets.lib import warehouse
 from baliza_assets.lib.lake import Lake
-from baliza_assets.ops import cli, query, render
 from baliza_assets.settings import Settings
 
 WIDE = "SELECT range AS n, repeat('abc ', 30) AS long_text, 'more' AS other FROM range(2)"
@@ -29,7 +30,7 @@ def empty(tmp_path):
 
 def _baliza(settings: Settings, *args: str, **kwargs) -> subprocess.Popen:
     env = {**os.environ, "BALIZA_CATALOG": settings.catalog, "BALIZA_LAKE": settings.lake_location, "COLUMNS": "80"}
-    return subprocess.Popen([sys.executable, "-m", "baliza_assets.ops.cli", *args], env=env,
+    return subprocess.Popen([sys.executable, "-m", "baliza_assets.cli", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
@@ -82,7 +83,7 @@ def test_a_reader_that_closes_the_pipe_ends_the_query_quietly(empty):
 
 @pytest.mark.parametrize("command", sorted(cli.parser()._subparsers._group_actions[0].choices))
 def test_every_subcommand_says_what_it_does_with_an_example(command):
-    text = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", command, "--help"], capture_output=True,
+    text = subprocess.run([sys.executable, "-m", "baliza_assets.cli", command, "--help"], capture_output=True,
                           text=True, env={**os.environ, "COLUMNS": "120"}, check=True).stdout
     usage, description, *_ = text.split("\n\n")
     assert len(description.split()) >= 8, f"baliza {command} --help: what it does, in a sentence"

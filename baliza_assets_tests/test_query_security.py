@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -23,9 +23,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from baliza_assets.cli import payload, query
 from baliza_assets.lib import warehouse
-from baliza_assets.lib.lake import Lake, S3Settings
-from baliza_assets.ops import payload, query
+from baliza_assets.lib.lake import Lake
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World
 from baliza_sandbox.faults import Faults
@@ -58,9 +58,10 @@ def s3_archive(s3_server, tmp_path_factory):
     world = World(seed=7, volume="small", now=NOW)
     with dg.instance_for_test() as instance, running(Sandbox(world, Faults())) as ep:
         assert materialize(resources(ep, root, lake=location, s3=s3_server), instance, DAY, selection=CONTRATOS).success
-    s3 = S3Settings(s3_server.endpoint_url, s3_server.access_key_id, s3_server.secret_access_key, s3_server.region)
     yield Settings(consulta_url=ep.consulta, detail_url=ep.detail, catalog=str(root / "catalog.sqlite"),
-                   lake_location=location, s3=s3), root, world, bucket
+                   lake_location=location, aws_endpoint_url=s3_server.endpoint_url,
+                   aws_access_key_id=s3_server.access_key_id, aws_secret_access_key=s3_server.secret_access_key,
+                   aws_region=s3_server.region), root, world, bucket
 
 
 @dataclass
@@ -191,7 +192,7 @@ def _query(sql: str, settings: Settings, fmt: str = "csv") -> str:
 def _cli(case: Case, sql: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **case.s3_env, "BALIZA_CATALOG": case.settings.catalog,
            "BALIZA_LAKE": case.settings.lake_location}
-    return subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", sql, "--format", "csv"],
+    return subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", sql, "--format", "csv"],
                           env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -349,7 +350,7 @@ def test_s3_credentials_are_never_shown_nor_sent_elsewhere(request, monkeypatch)
     assert _Recorder.seen == [], "no request left DuckDB for a host outside the lake"
 
     env = {**os.environ, "BALIZA_CATALOG": settings.catalog, "BALIZA_LAKE": settings.lake_location}
-    done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", "--format", "csv",
+    done = subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", "--format", "csv",
                            "SELECT current_setting('s3_secret_access_key') AS s FROM (SELECT 1) UNION ALL "
                            "SELECT secret_string FROM duckdb_secrets() UNION ALL "
                            "SELECT string_agg(value, ',') FROM duckdb_settings()"],
@@ -380,7 +381,7 @@ def test_s3_paths_that_climb_or_redirect_are_refused_before_any_request(request)
     settings, _, _, bucket = request.getfixturevalue("s3_archive")
     server = urlsplit(settings.s3.endpoint_url)
     with TcpRecorder(upstream=(server.hostname, server.port)) as proxy, TcpRecorder() as listener:
-        proxied = replace(settings, s3=replace(settings.s3, endpoint_url=proxy.url))
+        proxied = settings.model_copy(update=dict(aws_endpoint_url=proxy.url))
         lake, root = proxied.lake(), f"s3://{bucket}/archive/"
         archived = lake.read("raw/contratos", DAY).height
         proxy_seen = len(proxy.requests())  # the lake read above went to SeaweedFS directly (boto3)
@@ -432,7 +433,7 @@ def test_s3_paths_that_climb_or_redirect_are_refused_before_any_request(request)
         for sql, why in ((f"SELECT * FROM read_text('{root}../../{other}')", "has a '..' segment"),
                          (f"SELECT * FROM read_parquet('{root}x.parquet?s3_endpoint=127.0.0.1:{port}')",
                           "has URL parameters")):
-            done = subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", sql], env=env,
+            done = subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", sql], env=env,
                                   capture_output=True, text=True, timeout=300)
             assert done.returncode == 2 and done.stdout == "", done.stderr
             assert done.stderr.startswith("baliza query: refused: '") and why in done.stderr, done.stderr
@@ -452,7 +453,7 @@ def test_a_query_past_its_timeout_is_stopped_with_how_to_raise_it(request):
     env.pop("BALIZA_QUERY_TIMEOUT", None)
 
     def cli(*args, **variables) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "baliza_assets.ops.cli", "query", *args],
+        return subprocess.run([sys.executable, "-m", "baliza_assets.cli", "query", *args],
                               env={**env, **variables}, capture_output=True, text=True, timeout=300)
 
     for done, limit in ((cli(forever, "--timeout", "1"), "1"), (cli(forever, BALIZA_QUERY_TIMEOUT="1.5"), "1.5"),

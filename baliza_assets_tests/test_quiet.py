@@ -13,8 +13,8 @@ def _stderr(code: str) -> str:
 
 
 def test_loading_the_code_location_prints_no_beta_or_preview_notice():
-    loud = _stderr("import dagster, warnings; from dagster._utils.warnings import BetaWarning; "
-                   "warnings.warn('a beta API', BetaWarning)")
+    loud = _stderr("import dagster, warnings; "
+                   "warnings.warn('a beta API', dagster.BetaWarning)")
     assert "BetaWarning: a beta API" in loud, "the probe itself must be able to see a notice"
     quiet = _stderr("import baliza_assets.definitions")
     assert "BetaWarning" not in quiet and "PreviewWarning" not in quiet, quiet[-2000:]

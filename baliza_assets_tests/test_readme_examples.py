@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from baliza_assets.ops import query
+from baliza_assets.cli import query
 from baliza_assets.settings import Settings
 from baliza_sandbox import Sandbox, World, profile
 

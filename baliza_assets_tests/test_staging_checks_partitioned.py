@@ -7,14 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import dagster as dg
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
-from dagster._core.storage.event_log.base import PartitionKeyFilter
 
 from baliza_assets.definitions import ASSETS, CHECKS
-from baliza_assets.defs.resources import LakeResource, PncpResource
-from baliza_assets.defs.wiring import build_resources
+from baliza_assets.defs.wiring import resources_for
 from baliza_assets.lib import archive
 from baliza_assets.lib.lake import Lake
+from baliza_assets.settings import Settings
 
 from .conftest import DAY
 from .test_staging_build import _contratacao, _row
@@ -35,7 +33,7 @@ def _raw_day(lake: Lake, day, good: int, bad: int = 0) -> None:
 
 
 def _resources(tmp_path) -> dict:
-    return build_resources(PncpResource(), LakeResource(location=str(tmp_path / "lake")), str(tmp_path / "catalog.sqlite"))
+    return resources_for(Settings(lake_location=str(tmp_path / "lake"), catalog=str(tmp_path / "catalog.sqlite")))
 
 
 def _run(tmp_path, instance, first, last=None) -> dg.ExecuteInProcessResult:
@@ -45,10 +43,10 @@ def _run(tmp_path, instance, first, last=None) -> dg.ExecuteInProcessResult:
                           partition_key=None if last else str(first), tags=tags, raise_on_error=False)
 
 
-def _latest(instance, check: dg.AssetCheckKey, day):
-    """The check's latest execution record for the day, as the UI's partition view reads it."""
-    return instance.event_log_storage.get_latest_asset_check_execution_by_key(
-        [check], partition_filter=PartitionKeyFilter(key=str(day)))[check]
+def _latest(instance, check: dg.AssetCheckKey, day) -> str:
+    """The status of the check's latest execution for the day, as the UI's partition view reads it."""
+    (info,) = instance.event_log_storage.get_asset_check_partition_info([check], partition_keys=[str(day)])
+    return info.latest_execution_status.value
 
 
 def test_a_day_run_records_each_check_on_its_partition(tmp_path, instance):
@@ -63,7 +61,7 @@ def test_a_day_run_records_each_check_on_its_partition(tmp_path, instance):
     assert evaluations["column_schema_change"].passed
     assert "first materialization" in evaluations["column_schema_change"].description
     for check in (VALID, COLUMNS):
-        assert _latest(instance, check, D2).status == AssetCheckExecutionRecordStatus.SUCCEEDED
+        assert _latest(instance, check, D2) == "SUCCEEDED"
 
 
 def test_a_range_run_gives_each_day_its_own_result(tmp_path, instance):
@@ -80,16 +78,14 @@ def test_a_range_run_gives_each_day_its_own_result(tmp_path, instance):
     failed = valid[str(D2)]
     assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR
     assert failed.metadata["rejected"].value == 1 and failed.description.startswith("1 of 2 records rejected")
-    assert _latest(instance, VALID, D1).status == AssetCheckExecutionRecordStatus.SUCCEEDED
-    assert _latest(instance, VALID, D2).status == AssetCheckExecutionRecordStatus.FAILED
+    assert _latest(instance, VALID, D1) == "SUCCEEDED"
+    assert _latest(instance, VALID, D2) == "FAILED"
     history = instance.event_log_storage.get_asset_check_execution_history(VALID, limit=10)
-    assert sorted((r.partition, r.status) for r in history) == [
-        (str(D1), AssetCheckExecutionRecordStatus.SUCCEEDED), (str(D2), AssetCheckExecutionRecordStatus.FAILED)], (
+    assert sorted((r.partition, r.status.value) for r in history) == [(str(D1), "SUCCEEDED"), (str(D2), "FAILED")], (
         "one execution per day, none left planned, none off the partitions")
     # the partition status the UI shows: each day's own status, on that day's latest materialization
     info = {i.partition_key: i for i in instance.event_log_storage.get_asset_check_partition_info([VALID])}
-    assert {day: i.latest_execution_status for day, i in info.items()} == {
-        str(D1): AssetCheckExecutionRecordStatus.SUCCEEDED, str(D2): AssetCheckExecutionRecordStatus.FAILED}
+    assert {day: i.latest_execution_status.value for day, i in info.items()} == {str(D1): "SUCCEEDED", str(D2): "FAILED"}
     assert all(i.is_current for i in info.values())
 
 
@@ -112,7 +108,7 @@ def test_a_range_run_of_the_schema_check_compares_with_the_run_before(tmp_path, 
         assert "removed columns: coluna_antiga" in e.description and "added columns:" in e.description
     again = _run(tmp_path, instance, D1, D2)
     assert all(e.passed for e in again.get_asset_check_evaluations()), "the same code reports no drift"
-    assert _latest(instance, COLUMNS, D2).status == AssetCheckExecutionRecordStatus.SUCCEEDED
+    assert _latest(instance, COLUMNS, D2) == "SUCCEEDED"
     history = instance.event_log_storage.get_asset_check_execution_history(COLUMNS, limit=10)
     assert sorted((r.partition, r.status.value) for r in history) == sorted(
         [(str(D1), "FAILED"), (str(D2), "FAILED"), (str(D1), "SUCCEEDED"), (str(D2), "SUCCEEDED")])

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from baliza_assets import summary
+from baliza_assets.cli import summary
 from baliza_assets.defs.raw.updates import SweepConfig
 from baliza_assets.lib.staging.sources import SOURCES
 from baliza_sandbox import Sandbox, profile

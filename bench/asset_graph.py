@@ -46,13 +46,13 @@ def peak_rss_mb() -> float:
 
 
 def _resources(root: Path, consulta: str = "http://127.0.0.1:9/none", detail: str = "http://127.0.0.1:9/none"):
-    from baliza_assets.defs.resources import LakeResource, PncpResource
-    from baliza_assets.defs.wiring import build_resources
+    from baliza_assets.defs.wiring import resources_for
     from baliza_assets.settings import Settings
 
-    client = PncpResource(consulta_url=consulta, detail_url=detail, consulta_concurrency=12, detail_concurrency=16)
-    return build_resources(client, LakeResource(location=str(root / "lake")), str(root / "catalog.sqlite"),
-                           Settings.from_env().duckdb_memory_limit)
+    return resources_for(Settings(consulta_url=consulta, detail_url=detail, consulta_concurrency=12,
+                                  detail_concurrency=16, lake_location=str(root / "lake"),
+                                  catalog=str(root / "catalog.sqlite"),
+                                  duckdb_memory_limit=Settings.from_env().duckdb_memory_limit))
 
 
 def child_day(args) -> dict:

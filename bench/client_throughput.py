@@ -30,8 +30,9 @@ import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from baliza_assets.lib.pncp import ClientConfig, PncpClient  # noqa: E402
+from baliza_assets.lib.pncp import PncpClient  # noqa: E402
 from baliza_assets.lib.pncp import endpoints as E
+from baliza_assets.settings import Settings  # noqa: E402
 from baliza_sandbox import World  # noqa: E402
 
 FIRST_DAY = date(2025, 7, 7)  # a Monday
@@ -95,7 +96,7 @@ class Server:
 
 
 async def concurrent_run(root: str, scale: float, days: list[date]) -> tuple[float, list, PncpClient]:
-    config = ClientConfig(consulta_url=root + "/api/consulta", detail_url=root + "/api/pncp").scaled(scale)
+    config = Settings(consulta_url=root + "/api/consulta", detail_url=root + "/api/pncp", time_scale=scale).client_config()
     async with PncpClient(config) as client:
         mods = await client.modalidades()
         walks = []

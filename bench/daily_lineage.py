@@ -92,13 +92,13 @@ def child(args) -> dict:
     import dagster as dg
 
     from baliza_assets.definitions import ASSETS, CHECKS, defs
-    from baliza_assets.defs.resources import LakeResource, PncpResource
     from baliza_assets.defs.schedules import DAILY_WORK
-    from baliza_assets.defs.wiring import build_resources
+    from baliza_assets.defs.wiring import resources_for
+    from baliza_assets.settings import Settings
 
     root, base = Path(args.root), f"http://127.0.0.1:{args.port}"
-    pncp = PncpResource(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp")
-    res = build_resources(pncp, LakeResource(location=str(root / "lake")), str(root / "catalog.sqlite"))
+    res = resources_for(Settings(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp",
+                                 lake_location=str(root / "lake"), catalog=str(root / "catalog.sqlite")))
     decodes, validations = install_counters() if args.child != "warm" else (Counter(), Counter())
     t0, r0 = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF)
     (root / "dagster").mkdir(exist_ok=True)

@@ -28,7 +28,8 @@ import polars as pl  # noqa: E402
 
 from baliza_assets.lib import archive  # noqa: E402
 from baliza_assets.lib.lake import Lake, S3Settings  # noqa: E402
-from baliza_assets.lib.pncp import ClientConfig, CompraRef, PncpClient  # noqa: E402
+from baliza_assets.lib.pncp import CompraRef, PncpClient  # noqa: E402
+from baliza_assets.settings import Settings  # noqa: E402
 from baliza_sandbox import Sandbox, World  # noqa: E402
 from baliza_sandbox.server import running  # noqa: E402
 
@@ -39,7 +40,7 @@ TABLES = {"itens": "raw/itens", "arquivos": "raw/arquivos", "resultados": "raw/r
 async def detail_rows(ep, world: World, compras: int) -> pl.DataFrame:
     refs = sorted({CompraRef.from_record(c) for c in world.published("contratacoes", DAY)},
                   key=lambda r: r.numero_controle)[:compras]
-    async with PncpClient(ClientConfig(consulta_url=ep.consulta, detail_url=ep.detail)) as client:
+    async with PncpClient(Settings(consulta_url=ep.consulta, detail_url=ep.detail).client_config()) as client:
         def expand(ex):
             if ex.endpoint != "itens" or ex.status != 200:
                 return []

@@ -70,12 +70,12 @@ def child(args) -> None:
     import dagster as dg
 
     from baliza_assets.definitions import ASSETS, CHECKS
-    from baliza_assets.defs.resources import LakeResource, PncpResource
-    from baliza_assets.defs.wiring import build_resources
+    from baliza_assets.defs.wiring import resources_for
+    from baliza_assets.settings import Settings
 
     base = f"http://127.0.0.1:{args.port}"
-    pncp = PncpResource(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp")
-    res = build_resources(pncp, LakeResource(location=args.lake), args.warehouse)
+    res = resources_for(Settings(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp",
+                                 lake_location=args.lake, catalog=args.warehouse))
     selection = dg.AssetSelection.from_string(args.select)
     t0, cpu0 = time.monotonic(), time.process_time()
     with dg.instance_for_test() as instance:

@@ -111,9 +111,9 @@ def main() -> int:
     import httpx
 
     from baliza_assets.definitions import ASSETS, CHECKS, defs
-    from baliza_assets.defs.resources import LakeResource, PncpResource
     from baliza_assets.defs.schedules import DAILY_WORK
-    from baliza_assets.defs.wiring import build_resources
+    from baliza_assets.defs.wiring import resources_for
+    from baliza_assets.settings import Settings
     from baliza_sandbox.world import PROFILES, World
 
     port = free_port()
@@ -121,8 +121,8 @@ def main() -> int:
     proc = serve(args, port, root / "sandbox.log")
     base = f"http://127.0.0.1:{port}"
     # The client keeps real timeouts: the sandbox computing a realistic day's views is not PNCP's latency.
-    pncp = PncpResource(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp")
-    res = build_resources(pncp, LakeResource(location=str(root / "lake")), str(root / "catalog.sqlite"))
+    res = resources_for(Settings(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp",
+                                 lake_location=str(root / "lake"), catalog=str(root / "catalog.sqlite")))
     truth = World(seed=1, volume=PROFILES["realistic"].scaled(args.volume_scale),
                   first_day=START - timedelta(days=args.history_days))
     rows, old_rows = [], []

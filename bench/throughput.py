@@ -69,12 +69,13 @@ def serve(port: int, faults: str, scale: float, days: int, log: Path) -> subproc
 
 async def fetch(base: str, scale: float, adaptive: bool, compras, days: int) -> dict:
     from baliza_assets.lib import archive
-    from baliza_assets.lib.pncp import ClientConfig, CompraRef, PncpClient
+    from baliza_assets.lib.pncp import CompraRef, PncpClient
     from baliza_assets.lib.pncp import endpoints as E
     from baliza_assets.lib.reconcile import reconcile
+    from baliza_assets.settings import Settings
 
-    config = ClientConfig(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp",
-                          detail_concurrency=8, detail_max_concurrency=64 if adaptive else 8).scaled(scale)
+    config = Settings(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp", detail_concurrency=8,
+                      detail_max_concurrency=64 if adaptive else 8, time_scale=scale).client_config()
     out = {}
     async with PncpClient(config) as client:
         mods = await client.modalidades()
@@ -124,8 +125,8 @@ def quickstart_day() -> float:
     import dagster as dg
 
     from baliza_assets.definitions import ASSETS, CHECKS
-    from baliza_assets.defs.resources import LakeResource, PncpResource
-    from baliza_assets.defs.wiring import build_resources
+    from baliza_assets.defs.wiring import resources_for
+    from baliza_assets.settings import Settings
     from baliza_sandbox import Sandbox, World
     from baliza_sandbox.faults import profile
     from baliza_sandbox.server import running
@@ -134,8 +135,8 @@ def quickstart_day() -> float:
     root = Path(tempfile.mkdtemp(prefix="baliza-quick-"))
     world = World(seed=7, volume="small", now=datetime.combine(day + timedelta(days=2), dtime()))
     with running(Sandbox(world, profile("real", 0.02))) as ep, dg.instance_for_test() as instance:
-        res = build_resources(PncpResource(consulta_url=ep.consulta, detail_url=ep.detail, time_scale=0.02),
-                              LakeResource(location=str(root / "lake")), str(root / "catalog.sqlite"))
+        res = resources_for(Settings(consulta_url=ep.consulta, detail_url=ep.detail, time_scale=0.02,
+                                     lake_location=str(root / "lake"), catalog=str(root / "catalog.sqlite")))
         t0 = time.monotonic()
         result = dg.materialize([*ASSETS, *CHECKS], partition_key=day.isoformat(), resources=res, instance=instance,
                                 run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
@@ -154,10 +155,10 @@ def main() -> int:
     parser.add_argument("--latency-scale", type=float, default=0.1)
     args = parser.parse_args()
 
+    from baliza_assets.cli.plan import plan
     from baliza_assets.lib.lake import Lake
     from baliza_assets.lib.pncp import CompraRef
     from baliza_assets.lib.pncp.errors import InvalidValue
-    from baliza_assets.ops.plan import plan
     from baliza_sandbox.world import PROFILES, World
     from bench.steady_state import free_port
 

@@ -59,10 +59,9 @@ def holdings(infos: dict) -> dict[str, Holding]:
 
 
 def runs_on_this_machine(instance: dg.DagsterInstance) -> bool:
-    """Whether every run of ``instance`` executes on this machine: its runs are kept in SQLite files."""
-    from dagster._core.storage.runs.sqlite import SqliteRunStorage  # no public name for the storage kind
-
-    return isinstance(instance.run_storage, SqliteRunStorage)
+    """Whether every run of ``instance`` executes on this machine: its runs are kept in SQLite files (the run
+    storage its configuration names)."""
+    return instance.get_ref().run_storage_data.class_name == "SqliteRunStorage"
 
 
 def gone_pid(instance: dg.DagsterInstance, record) -> int | None:

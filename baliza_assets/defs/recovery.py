@@ -39,9 +39,9 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from ..cli.verify import failed_checks
 from ..lib.pncp import FetchFailed, PncpClient, PncpError
 from ..lib.pncp import endpoints as E
-from ..ops.verify import failed_checks
 from ..settings import Settings
 from .partitions import daily
 from .resources import PncpResource

@@ -1,11 +1,12 @@
 """The resources the assets and checks use: the PNCP client, the lake and the warehouse (DuckLake).
-Their defaults are Baliza's (``baliza_assets.settings``); ``defs/wiring.py`` binds them to the
-environment's settings."""
+Their fields are settings of ``baliza_assets.settings.Settings``, under the same names and with no defaults
+of their own: ``defs/wiring.py`` builds them from the settings."""
 
 
 import contextlib
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 
 import dagster as dg
 import duckdb
@@ -13,45 +14,43 @@ import duckdb
 from ..lib import warehouse
 from ..lib.lake import Lake, S3Settings
 from ..lib.pncp import ClientConfig, PncpClient
-from ..lib.pncp.client import REAL_CONSULTA, REAL_DETAIL
-from ..settings import DEFAULT_CATALOG, DEFAULT_LAKE, DEFAULT_MEMORY_LIMIT
+from ..settings import Settings
 
 
 class PncpResource(dg.ConfigurableResource):
-    """The PNCP client: base URLs default to the real PNCP; point them at the sandbox offline."""
+    """The PNCP client (PNCP_*, BALIZA_CONSULTA_SHARE, BALIZA_DETAIL_SHARE)."""
 
-    consulta_url: str = REAL_CONSULTA
-    detail_url: str = REAL_DETAIL
-    consulta_concurrency: int = 6
-    detail_concurrency: int = 8  # where the detail API's adaptive limit starts...
-    detail_max_concurrency: int = 64  # ...and the most it may grow to (its capacity is found, not known)
-    read_timeout: float = 60.0
-    max_attempts: int = 6
-    time_scale: float = 1.0  # multiplies every wait and timeout (for a sandbox with scaled latency)
+    consulta_url: str
+    detail_url: str
+    consulta_concurrency: int
+    detail_concurrency: int
+    detail_max_concurrency: int
+    read_timeout: float
+    time_scale: float
+    consulta_share: float
+    detail_share: float
+    max_attempts: int | None = None  # attempts per request; None: the client's own (no setting sets it)
 
     def client_config(self) -> ClientConfig:
-        return ClientConfig(
-            consulta_url=self.consulta_url,
-            detail_url=self.detail_url,
-            consulta_concurrency=self.consulta_concurrency,
-            detail_concurrency=self.detail_concurrency,
-            detail_max_concurrency=max(self.detail_concurrency, self.detail_max_concurrency),
-            read_timeout=self.read_timeout,
-            max_attempts=self.max_attempts,
-        ).scaled(self.time_scale)
+        config = Settings(**{name: getattr(self, name) for name in CLIENT_SETTINGS}).client_config()
+        return config if self.max_attempts is None else replace(config, max_attempts=self.max_attempts)
 
     def client(self) -> PncpClient:
         return PncpClient(self.client_config())
 
 
-class LakeResource(dg.ConfigurableResource):
-    """Where raw archives live: a folder, or s3://bucket/prefix with the standard AWS settings."""
+# the settings the client takes, by their names in Settings
+CLIENT_SETTINGS = tuple(name for name in PncpResource.model_fields if name in Settings.model_fields)
 
-    location: str = DEFAULT_LAKE
-    aws_endpoint_url: str | None = None
-    aws_access_key_id: str | None = None
-    aws_secret_access_key: str | None = None
-    aws_region: str | None = None
+
+class LakeResource(dg.ConfigurableResource):
+    """Where raw archives live (BALIZA_LAKE): a folder, or s3://bucket/prefix with the AWS_* settings."""
+
+    location: str
+    aws_endpoint_url: str | None
+    aws_access_key_id: str | None
+    aws_secret_access_key: str | None
+    aws_region: str | None
 
     def s3_settings(self) -> S3Settings:
         return S3Settings(self.aws_endpoint_url, self.aws_access_key_id, self.aws_secret_access_key, self.aws_region)
@@ -70,9 +69,9 @@ CONFLICT_WAIT_S = (5.0, 20.0)  # drawn at random, so two runs that refused each 
 class WarehouseResource(dg.ConfigurableResource):
     """The warehouse: the DuckLake catalog (BALIZA_CATALOG) with its data under the lake's warehouse/."""
 
-    catalog: str = DEFAULT_CATALOG
+    catalog: str
     lake: LakeResource
-    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    memory_limit: str  # BALIZA_DUCKDB_MEMORY_LIMIT
 
     @contextlib.contextmanager
     def connect(self, read_only: bool = False, atomic: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

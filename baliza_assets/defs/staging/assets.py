@@ -2,9 +2,6 @@
 each row with its source, the time it was seen and the sha256 of its payload."""
 
 import dagster as dg
-from dagster._core.definitions.asset_checks.asset_check_evaluation import (
-    AssetCheckEvaluationTargetMaterializationData,
-)
 
 from ...lib.staging import store
 from ...lib.staging.columns import descriptions
@@ -15,6 +12,7 @@ from ..automation import FOLLOWS_UPSTREAM_PARTITION
 from ..metadata import markdown, per_partition
 from ..partitions import FRESHNESS, RANGE_IN_ONE_RUN, daily, partition_days
 from ..resources import LakeResource, WarehouseResource
+from .evaluation import day_evaluation
 
 DOCS = {
     "contratacoes": "Contratações (compras) as each source of the day showed them: the publication listing of the "
@@ -78,12 +76,9 @@ def _day_evaluations(context: dg.AssetExecutionContext, name: str, results: dict
         limit=len(results)).records
     materialized = {r.partition_key: r for r in records if r.run_id == context.run.run_id}
     for day, result in results.items():
-        mat = materialized.get(str(day))
-        yield dg.AssetCheckEvaluation(
-            asset_key=key, check_name="valid_records", passed=result.passed, metadata=result.metadata,
-            severity=result.severity, description=result.description, blocking=True, partition=str(day),
-            target_materialization_data=mat and AssetCheckEvaluationTargetMaterializationData(
-                storage_id=mat.storage_id, run_id=mat.run_id, timestamp=mat.timestamp))
+        yield day_evaluation(check, str(day), materialized.get(str(day)), passed=result.passed,
+                             severity=result.severity, description=result.description, metadata=result.metadata,
+                             blocking=True)
 
 
 def _stage_day(context, name: str, day, lake, con) -> list[str]:

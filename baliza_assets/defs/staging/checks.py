@@ -2,19 +2,20 @@
 against the one the asset recorded before it. It only reads the event log: nothing is written."""
 
 import dagster as dg
-from dagster._core.definitions.asset_checks.asset_check_evaluation import (
-    AssetCheckEvaluationTargetMaterializationData,
-)
-from dagster._core.definitions.metadata import TableMetadataSet
 
 from ..partitions import daily, partition_days
 from .assets import staging_assets
+from .evaluation import day_evaluation
 
 CHECK = "column_schema_change"
 
 
+COLUMN_SCHEMA = "dagster/column_schema"  # the metadata key of a materialization's columns (dg.TableSchema)
+
+
 def _schema(record) -> dg.TableSchema | None:
-    return TableMetadataSet.extract(record.asset_materialization.metadata).column_schema
+    value = record.asset_materialization.metadata.get(COLUMN_SCHEMA)
+    return value.value if isinstance(value, dg.TableSchemaMetadataValue) else None
 
 
 def _previous(instance: dg.DagsterInstance, key: dg.AssetKey, record):
@@ -63,11 +64,9 @@ def _evaluation(instance: dg.DagsterInstance, key: dg.AssetKey, day: str) -> dg.
         description = ("; ".join(changes) if changes else "same columns and types as the previous materialization")
         metadata = {"previous_partition": previous.partition_key or "", "previous_run_id": previous.run_id,
                     "columns": len(schema.columns)}
-    return dg.AssetCheckEvaluation(
-        asset_key=key, check_name=CHECK, passed=passed, severity=dg.AssetCheckSeverity.WARN,
-        description=description, metadata=metadata, blocking=False, partition=day,
-        target_materialization_data=record and AssetCheckEvaluationTargetMaterializationData(
-            storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp))
+    return day_evaluation(dg.AssetCheckKey(key, CHECK), day, record, passed=passed,
+                          severity=dg.AssetCheckSeverity.WARN, description=description, metadata=metadata,
+                          blocking=False)
 
 
 def _column_schema_check(key: dg.AssetKey):

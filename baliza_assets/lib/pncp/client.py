@@ -62,21 +62,24 @@ MAX_PAGES = 2_000
 MIN_CONNECT_TIMEOUT = 5.0
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ClientConfig:
-    consulta_url: str = REAL_CONSULTA
-    detail_url: str = REAL_DETAIL
-    consulta_concurrency: int = 6
-    detail_concurrency: int = 8
+    """How the client reaches PNCP. The fields without a default are Baliza's settings
+    (``baliza_assets.settings.Settings.client_config`` gives them, from PNCP_* and BALIZA_*_SHARE)."""
+
+    consulta_url: str
+    detail_url: str
+    consulta_concurrency: int
+    detail_concurrency: int  # where the detail API's adaptive limit starts...
+    detail_max_concurrency: int  # ...and the most it may grow to: its capacity is unknown and moves, the limiter finds it
+    read_timeout: float  # real answers took at most 17.6 s; hangs run past 45 s
     connect_timeout: float = 10.0
-    read_timeout: float = 30.0  # real answers took at most 17.6 s; hangs run past 45 s
     max_attempts: int = 6  # per request, for 5xx / timeouts / bad payloads
     max_rate_limited: int = 30  # per request, for 429s
     backoff_base: float = 1.0
     backoff_cap: float = 30.0
     rate_limit_base: float = 5.0  # first wait after a 429; doubles per consecutive 429 of a request
     rate_limit_cap: float = 60.0  # waiting 60 s always cleared real 429s
-    detail_max_concurrency: int = 64  # the detail API's capacity is unknown and moves: the limiter finds it up to this
     breaker_threshold: int = 8
     breaker_cooldown: float = 60.0
     request_deadline: float = 120.0  # whole request, however slowly the body trickles in
@@ -167,9 +170,9 @@ class Job:
 class PncpClient:
     """Use as ``async with PncpClient(config) as client: ...``."""
 
-    def __init__(self, config: ClientConfig | None = None, transport: httpx.AsyncBaseTransport | None = None,
+    def __init__(self, config: ClientConfig, transport: httpx.AsyncBaseTransport | None = None,
                  rng: random.Random | None = None):
-        self.config = c = config or ClientConfig()
+        self.config = c = config
         self.stats = ClientStats()
         self._rng = rng or random.Random()
         self._backoff = Backoff(c.backoff_base, c.backoff_cap)

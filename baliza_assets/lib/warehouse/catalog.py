@@ -27,7 +27,6 @@ import duckdb
 
 NAME = "baliza"  # the attached catalog, USE'd: staging.x, cdc.x_history and marts.x resolve in it
 SECRET = "baliza_catalog"
-DEFAULT = "data/catalog.sqlite"
 _DUCKDB_SUFFIXES = (".duckdb", ".ducklake", ".db")
 
 

@@ -31,7 +31,7 @@ def sandbox(con: duckdb.DuckDBPyConnection, lake: Lake | None) -> None:
     DuckDB shows redacted.
     Writing under an allowed directory stays possible for DuckDB: the caller still refuses statements
     that write. On S3 DuckDB checks the path before httpfs resolves ``..`` and reads URL parameters
-    (``?s3_endpoint=``): the caller also checks every path a query names (``ops.query_reach``), and refuses
+    (``?s3_endpoint=``): the caller also checks every path a query names (``cli.query_reach``), and refuses
     the catalog database's own tables, so the catalog is read only through the attached warehouse.
     The catalog's extension (sqlite, or postgres) opens its files and connections itself, outside DuckDB's file
     system: DuckDB's line does not cover its functions (``sqlite_scan`` reads any SQLite file the process can,

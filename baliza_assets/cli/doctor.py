@@ -8,14 +8,15 @@ import shlex
 import sys
 import time
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..lib.lake import LakeError
-from ..lib.pncp import ClientConfig, PncpClient
+from ..lib.pncp import PncpClient
 from ..lib.pncp import endpoints as E
 from ..settings import Settings
-from .settings import SHOWN_VARIABLES, problems, shown
+from .settings import problems, shown, shown_variables
 
 BRASILIA = ZoneInfo("America/Sao_Paulo")
 
@@ -39,9 +40,7 @@ async def _pncp(settings: Settings, day: date | None, today: date) -> list[str]:
     """Reach both APIs. The consulta API is asked page 1 of the contratos of ``day``, or, without one, of the
     latest day before ``today`` that has records (a weekend or a holiday may have none, and an empty day proves
     nothing about listings), going back at most ``PROBE_DAYS_BACK`` days."""
-    scale = float(os.environ.get("PNCP_TIME_SCALE", "1") or 1)
-    config = ClientConfig(consulta_url=settings.consulta_url, detail_url=settings.detail_url, max_attempts=2,
-                          read_timeout=20.0).scaled(scale)
+    config = replace(settings.client_config(), max_attempts=2, read_timeout=20.0 * settings.time_scale)
     lines = []
     async with PncpClient(config) as client:
         t0 = time.monotonic()
@@ -225,7 +224,7 @@ def run(settings: Settings, out, probe_day: date | None = None, today: date | No
             out.write(f"ok    {name}: {line}\n")
 
     out.write("configuration:\n")
-    for name in SHOWN_VARIABLES:
+    for name in shown_variables():
         out.write(f"  {name} = {shown(name)}\n")
     found = problems()
     for p in found:

@@ -1,7 +1,7 @@
 """Print what the warehouse holds for a day (or, without one, for every day): the API requests
 archived, the staging rows, the marts and the changes CDC recorded, each line saying what it counts.
 
-    python -m baliza_assets.summary 2025-07-10
+    python -m baliza_assets.cli.summary 2025-07-10
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from .lib import warehouse
-from .lib.cdc.targets import TARGETS
-from .lib.staging import ENTITIES
-from .settings import Settings
+from ..lib import warehouse
+from ..lib.cdc.targets import TARGETS
+from ..lib.staging import ENTITIES
+from ..settings import Settings
 
 STAGING = tuple(ENTITIES)
 CDC = tuple(TARGETS)

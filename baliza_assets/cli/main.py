@@ -36,7 +36,7 @@ def _seconds(text: str) -> float:
     from ..settings import seconds
 
     if reason := seconds(text):
-        raise argparse.ArgumentTypeError(f"{text!r}: {reason} of seconds")
+        raise argparse.ArgumentTypeError(f"{text!r}: {reason}")
     return float(text)
 
 
@@ -47,6 +47,8 @@ def _instance():
 
 
 def parser() -> argparse.ArgumentParser:
+    from ..settings import Settings
+
     p = argparse.ArgumentParser(prog="baliza", description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n")[1])
     sub = p.add_subparsers(dest="command", required=True)
@@ -66,7 +68,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("sql")
     s.add_argument("--format", choices=("table", "csv", "json"), default="table")
     s.add_argument("--timeout", type=_seconds, metavar="SECONDS",
-                   help="stop the query after this long (default: BALIZA_QUERY_TIMEOUT, or 300)")
+                   help="stop the query after this long (default: BALIZA_QUERY_TIMEOUT, or "
+                        f"{Settings.default('query_timeout'):g})")
     s.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT",
                    help="read the warehouse as it was at this snapshot: an id from baliza.snapshots(), or a time "
                         "(2025-07-12 08:00:00+00)")
@@ -120,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "query":
             from . import query
-            return query.run(args.sql, settings, args.format, out, query.statement_timeout(args.timeout),
+            return query.run(args.sql, settings, args.format, out, query.statement_timeout(args.timeout, settings),
                              args.as_of, args.layout)
         if args.command == "precos":
             from . import precos
@@ -159,6 +162,3 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return 2
 
-
-if __name__ == "__main__":
-    sys.exit(main())

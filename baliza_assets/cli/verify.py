@@ -14,10 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import dagster as dg
-from dagster._core.event_api import PartitionKeyFilter
-from dagster._core.events import DagsterEventType
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
-from dagster._core.storage.dagster_run import FINISHED_STATUSES
 
 from ..defs.partitions import daily
 
@@ -63,18 +59,18 @@ def partition_statuses(instance: dg.DagsterInstance, key: dg.AssetKey, days: lis
     "failed", "in progress" or "missing"."""
     storage = instance.event_log_storage
     wanted = set(days)
-    materialized = storage.get_latest_storage_id_by_partition(key, DagsterEventType.ASSET_MATERIALIZATION, wanted)
+    materialized = storage.get_latest_storage_id_by_partition(key, dg.DagsterEventType.ASSET_MATERIALIZATION, wanted)
     attempts = {day: run_id for day, (run_id, _) in
                 storage.get_latest_asset_partition_materialization_attempts_without_materializations(key).items()
                 if day in wanted}
-    runs = {r.run_id: r.status for r in instance.get_runs(dg.RunsFilter(run_ids=sorted(set(attempts.values()))))
+    runs = {r.run_id: r for r in instance.get_runs(dg.RunsFilter(run_ids=sorted(set(attempts.values()))))
             } if attempts else {}
     statuses = {}
     for day in days:
-        run_status = runs.get(attempts[day]) if day in attempts else None  # None: no attempt, or run deleted
-        if run_status is not None and run_status not in FINISHED_STATUSES:
+        run = runs.get(attempts[day]) if day in attempts else None  # None: no attempt, or run deleted
+        if run is not None and not run.is_finished:
             statuses[day] = "in progress"
-        elif run_status == dg.DagsterRunStatus.FAILURE:
+        elif run is not None and run.status == dg.DagsterRunStatus.FAILURE:
             statuses[day] = "failed"
         else:
             statuses[day] = "materialized" if day in materialized else "missing"
@@ -84,19 +80,28 @@ def partition_statuses(instance: dg.DagsterInstance, key: dg.AssetKey, days: lis
 def failed_checks(instance: dg.DagsterInstance, checks: list[dg.AssetCheckKey], days: list[str]
                   ) -> list[tuple[dg.AssetCheckKey, str]]:
     """(check, day) whose latest execution for that day failed with ERROR severity, the severity that
-    blocks what depends on the asset (a failure at WARN severity is a warning: nothing was held back)."""
-    wanted = set(checks)
+    blocks what depends on the asset (a failure at WARN severity is a warning: nothing was held back).
+    The latest execution of each check and day comes from the event log's index of check executions, its
+    severity from the evaluation that execution's run recorded."""
+    if not checks:
+        return []
+    wanted = set(days)
+    failed = [info for info in instance.event_log_storage.get_asset_check_partition_info(list(checks),
+                                                                                      partition_keys=days)
+              if info.partition_key in wanted and info.latest_execution_status.value == "FAILED"]
+    evaluations: dict[str, dict[tuple, dg.AssetCheckEvaluation]] = {}
     found = []
-    for day in days:
-        latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(
-            checks, partition_filter=PartitionKeyFilter(key=day))
-        for check_key, record in latest.items():
-            if check_key not in wanted or record.status != AssetCheckExecutionRecordStatus.FAILED:
-                continue
-            evaluation = record.evaluation
-            if evaluation is None or evaluation.severity == dg.AssetCheckSeverity.ERROR:
-                found.append((check_key, day))
-    return found
+    for info in failed:
+        run_id = info.latest_planned_run_id
+        if run_id not in evaluations:  # the run's evaluations, the latest of each check and day last
+            records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+            evaluations[run_id] = {(e.asset_check_key, e.partition): e for e in (
+                r.event_log_entry.dagster_event.asset_check_evaluation_data for r in records.records)}
+        evaluation = evaluations[run_id].get((info.check_key, info.partition_key))
+        if evaluation is None or evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            found.append((info.check_key, info.partition_key))
+    order = {day: i for i, day in enumerate(days)}
+    return sorted(found, key=lambda failure: (order[failure[1]], checks.index(failure[0])))
 
 
 def coverage(instance: dg.DagsterInstance, first: date, last: date, keys: list[dg.AssetKey] | None = None

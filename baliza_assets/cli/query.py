@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import sys
 import threading
@@ -24,7 +23,7 @@ import threading
 import duckdb
 
 from ..lib import warehouse
-from ..settings import Settings, seconds
+from ..settings import Settings
 from . import query_reach, render
 
 READING = "baliza query only reads (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a SELECT)"
@@ -100,12 +99,12 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def statement_timeout(flag: float | None, env=None) -> float | None:
+def statement_timeout(flag: float | None, settings: Settings) -> float | None:
     """The statement timeout: ``--timeout`` if given, else None (the settings' BALIZA_QUERY_TIMEOUT), which
-    must then be a positive number of seconds: a typo does not silently become the default."""
-    raw = (os.environ if env is None else env).get("BALIZA_QUERY_TIMEOUT", "").strip()
-    if flag is None and raw and (reason := seconds(raw)):
-        raise ValueError(f"BALIZA_QUERY_TIMEOUT={raw!r}: {reason} of seconds")
+    must then have been taken: a typo does not silently become the default."""
+    refused = [problem for problem in settings.refused if problem.startswith("BALIZA_QUERY_TIMEOUT=")]
+    if flag is None and refused:
+        raise ValueError(refused[0])
     return flag
 
 
@@ -173,7 +172,7 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, timeout: float) -> tuple[
             raise
         raise QueryTimedOut(f"the query ran past the {timeout:g} s timeout and was stopped; give it more time "
                             f"with --timeout SECONDS or BALIZA_QUERY_TIMEOUT (default "
-                            f"{Settings.query_timeout:g} s)") from None
+                            f"{Settings.default('query_timeout'):g} s)") from None
     finally:
         done.set()
         watcher.join()

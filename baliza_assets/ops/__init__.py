@@ -1,1 +1,0 @@
-"""Operator commands (`baliza doctor`, `verify`, `fetch-payload`, `query`, `retry-failed`, `backup`)."""
