@@ -74,8 +74,12 @@ def child(args) -> None:
     from baliza_assets.settings import Settings
 
     base = f"http://127.0.0.1:{args.port}"
-    res = resources_for(Settings(consulta_url=base + "/api/consulta", detail_url=base + "/api/pncp",
-                                 lake_location=args.lake, catalog=args.warehouse))
+    given = {"consulta_url": base + "/api/consulta", "detail_url": base + "/api/pncp", "lake_location": args.lake}
+    try:
+        settings = Settings(**given, catalog=args.warehouse)
+    except TypeError:  # the code of the DuckDB file: its settings name the file
+        settings = Settings(**given, duckdb_path=args.warehouse)
+    res = resources_for(settings)
     selection = dg.AssetSelection.from_string(args.select)
     t0, cpu0 = time.monotonic(), time.process_time()
     with dg.instance_for_test() as instance:
