@@ -152,6 +152,8 @@ VARIABLES: dict[str, Variable] = {
     "BALIZA_RECOVERY_BACKOFF_CAP": Variable("21600", seconds, "the longest wait between recoveries of a day"),
     "BALIZA_RECOVERY_INTERVAL": Variable("600", seconds, "seconds between the recovery sensor's ticks"),
     "BALIZA_QUERY_TIMEOUT": Variable("300", seconds, "seconds a `baliza query` statement may run"),
+    "BALIZA_SNAPSHOT_RETENTION_DAYS": Variable(None, count, "days the warehouse's upkeep keeps snapshots (unset: "
+                                                            "every snapshot is kept, as citations may need)"),
     "BALIZA_ENV": Variable("local", environment, "production runs the schedules and sensors from the start"),
     "BALIZA_GIT_URL": Variable(None, url, "the repository the UI's source links point to"),
     "BALIZA_GIT_BRANCH": Variable("main", None, "the branch of those links"),
@@ -194,6 +196,7 @@ class Settings:
     recovery_backoff_cap: float = 21600.0  # ...up to this
     recovery_interval: float = 600.0  # seconds between the recovery sensor's ticks
     query_timeout: float = 300.0  # seconds
+    snapshot_retention_days: int | None = None  # unset: the upkeep expires no snapshot
     environment: str = "local"
     git_url: str | None = None  # the repository the "open source" links of the UI point to
     git_branch: str = "main"
@@ -233,6 +236,7 @@ class Settings:
             recovery_backoff_cap=float(raw["BALIZA_RECOVERY_BACKOFF_CAP"]),
             recovery_interval=float(raw["BALIZA_RECOVERY_INTERVAL"]),
             query_timeout=float(raw["BALIZA_QUERY_TIMEOUT"]),
+            snapshot_retention_days=int(raw["BALIZA_SNAPSHOT_RETENTION_DAYS"] or 0) or None,
             environment=raw["BALIZA_ENV"],
             git_url=raw["BALIZA_GIT_URL"], git_branch=raw["BALIZA_GIT_BRANCH"],
             set_variables=frozenset(n for n in VARIABLES if (env.get(n) or "").strip()),

@@ -71,6 +71,7 @@ class WarehouseResource(dg.ConfigurableResource):
     catalog: str = DEFAULT_CATALOG
     lake: LakeResource
     memory_limit: str = DEFAULT_MEMORY_LIMIT
+    snapshot_retention_days: int | None = None  # the upkeep expires older snapshots (None: keeps every one)
 
     @contextlib.contextmanager
     def connect(self, read_only: bool = False, atomic: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -8,14 +8,15 @@ from .resources import LakeResource, PncpResource, WarehouseResource
 
 
 def build_resources(pncp: PncpResource, lake: LakeResource, catalog: str,
-                    memory_limit: str = DEFAULT_MEMORY_LIMIT) -> dict:
+                    memory_limit: str = DEFAULT_MEMORY_LIMIT, snapshot_retention_days: int | None = None) -> dict:
     """Every resource the assets and checks use, from the three things that vary (``catalog``: the
     warehouse's, BALIZA_CATALOG). The assets write their own stores (the lake, the warehouse) and return a
     ``MaterializeResult``; the one IO manager loads the lake's partitions as inputs."""
     return {
         "pncp": pncp,
         "lake": lake,
-        "warehouse": WarehouseResource(catalog=catalog, lake=lake, memory_limit=memory_limit),
+        "warehouse": WarehouseResource(catalog=catalog, lake=lake, memory_limit=memory_limit,
+                                       snapshot_retention_days=snapshot_retention_days),
         "lake_io_manager": LakeIOManager(lake=lake),
     }
 
@@ -41,4 +42,4 @@ def resources_for(settings: Settings) -> dict:
     )
     # the catalog's URL may hold the PostgreSQL password: the UI shows the variable's name
     catalog = _secret(settings, "BALIZA_CATALOG", settings.catalog)
-    return build_resources(pncp, lake, catalog, settings.duckdb_memory_limit)
+    return build_resources(pncp, lake, catalog, settings.duckdb_memory_limit, settings.snapshot_retention_days)
