@@ -11,6 +11,7 @@
                                                   (--lake: a copy of it, --runs: Dagster's run records)
     baliza restore SRC [--force]                  a backup put back: warehouse, lake, run records
     baliza publish DEST [--as-of SNAPSHOT]        the archive at a snapshot, for anyone with DuckDB to attach
+    baliza migrate-warehouse                      the DuckDB file of earlier versions copied into the warehouse
 
 Configuration comes from the same environment variables as the code location (README).
 """
@@ -79,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("publish", help="publish the archive at a snapshot (a folder or s3://bucket/prefix)")
     s.add_argument("dest")
     s.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT", help="the snapshot to publish (default: the current)")
+    sub.add_parser("migrate-warehouse", help="copy the DuckDB file of earlier versions (BALIZA_DUCKDB_PATH) into "
+                                             "the warehouse")
     return p
 
 
@@ -142,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "publish":
             from . import publish
             return publish.run(Settings.from_env(), args.dest, args.as_of, out)
+        if args.command == "migrate-warehouse":
+            from . import migrate
+            return migrate.run(Settings.from_env(), out)
     except Exception as e:  # an operator gets the reason in one line, not a traceback
         print(f"baliza {args.command}: {e}", file=sys.stderr)
         return 2

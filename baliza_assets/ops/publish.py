@@ -144,8 +144,8 @@ def _describe(con: duckdb.DuckDBPyConnection, sources: dict[str, str]) -> dict[s
 
 def _build(settings: Settings, snapshot: int, folder: Path) -> tuple[dict, int]:
     """The publication of the warehouse at ``snapshot`` in ``folder``; its tables and its catalog's snapshot."""
-    with warehouse.connect(settings.catalog, settings.lake(), settings.s3,
-                           as_of=warehouse.AsOf(version=snapshot)) as con:
+    with warehouse.connect(settings.catalog, settings.lake(), settings.s3, as_of=warehouse.AsOf(version=snapshot),
+                           memory_limit=settings.duckdb_memory_limit) as con:
         con.execute(f"ATTACH {_sql_str('ducklake:' + str(folder / CATALOG))} AS pub "
                     f"(DATA_PATH {_sql_str(str(folder / DATA) + '/')}, DATA_INLINING_ROW_LIMIT 0)")
         try:
