@@ -4,11 +4,12 @@ from pathlib import Path
 
 import dagster as dg
 
-from .defs import cdc, details, marts, raw, staging
+from .defs import cdc, details, marts, raw, staging, upkeep
 from .defs.automation import automation_sensor
 from .defs.reaper import in_process_executor
 from .defs.recovery import recovery_sensor
 from .defs.schedules import daily_schedules
+from .defs.upkeep import upkeep_schedule
 from .defs.wiring import resources_for
 from .settings import Settings
 
@@ -32,7 +33,7 @@ def _described(assets: list, settings: Settings) -> list:
 
 
 # Each layer defines its own assets and checks; the code location only adds what spans them.
-_layers = [layer.definitions() for layer in (raw, details, staging, cdc, marts)]
+_layers = [layer.definitions() for layer in (raw, details, staging, cdc, marts, upkeep)]
 ASSETS = _described([a for layer in _layers for a in layer.assets or ()], SETTINGS)
 CHECKS = [c for layer in _layers for c in layer.asset_checks or ()]
 
@@ -51,7 +52,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         executor=in_process_executor,  # first frees the pool slots of runs whose process is gone
         assets=ASSETS,
         asset_checks=CHECKS,
-        schedules=daily_schedules(settings.harvest_cron, settings.automation_runs),
+        schedules=[*daily_schedules(settings.harvest_cron, settings.automation_runs),
+                   upkeep_schedule(settings.automation_runs)],
         sensors=[automation_sensor(settings.automation_runs), recovery_sensor(settings)],
         resources=resources_for(settings),
     )

@@ -236,6 +236,9 @@ class Settings(BaseModel):
     detail_share: Share = variable("BALIZA_DETAIL_SHARE", 1.0, "the same for the detail API")
     query_timeout: Seconds = variable("BALIZA_QUERY_TIMEOUT", 300.0,
                                       "seconds a `baliza query` statement may run (`--timeout` overrides it)")
+    snapshot_retention_days: Count | None = variable(
+        "BALIZA_SNAPSHOT_RETENTION_DAYS", None,
+        "days of warehouse snapshots the upkeep keeps; unset, every snapshot is kept, as a citation may need it")
     environment: Environment = variable(
         "BALIZA_ENV", "local",
         "`production`: the schedules and the automation sensor run from the start; `local`: they start stopped, "

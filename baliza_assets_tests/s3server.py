@@ -41,6 +41,8 @@ class S3Server:
     access_key_id: str
     secret_access_key: str
     region: str = "us-east-1"
+    reader_key_id: str = ""  # an identity that may only read and list (a published archive's consumer)
+    reader_secret: str = ""
 
     def client(self):
         return boto3.client("s3", endpoint_url=self.endpoint_url, aws_access_key_id=self.access_key_id,
@@ -63,10 +65,13 @@ def _weed() -> str:
 def seaweedfs(workdir: Path):
     workdir.mkdir(parents=True, exist_ok=True)
     key, secret = "baliza-test", "s3cr3t-baliza-test-key"
+    reader_key, reader_secret = "baliza-reader", "s3cr3t-baliza-reader-key"
     config = workdir / "s3.json"
-    config.write_text(json.dumps({"identities": [{
-        "name": "baliza", "credentials": [{"accessKey": key, "secretKey": secret}],
-        "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}))
+    config.write_text(json.dumps({"identities": [
+        {"name": "baliza", "credentials": [{"accessKey": key, "secretKey": secret}],
+         "actions": ["Admin", "Read", "List", "Tagging", "Write"]},
+        {"name": "reader", "credentials": [{"accessKey": reader_key, "secretKey": reader_secret}],
+         "actions": ["Read", "List"]}]}))
     port = free_port()
     args = [_weed(), "mini", f"-dir={workdir / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-s3.port={port}", f"-s3.config={config}", "-admin.ui=false", "-webdav=false",
@@ -75,7 +80,7 @@ def seaweedfs(workdir: Path):
     (workdir / "data").mkdir(exist_ok=True)
     log = open(workdir / "weed.log", "wb")
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-    server = S3Server(f"http://127.0.0.1:{port}", key, secret)
+    server = S3Server(f"http://127.0.0.1:{port}", key, secret, reader_key_id=reader_key, reader_secret=reader_secret)
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -87,7 +87,8 @@ def test_schedules_and_sensors_run_from_the_start_only_in_production():
 
     def expected(status):
         return {name: ("0 6 * * *", "America/Sao_Paulo", status)
-                for name in ("daily_harvest", "daily_updates", "daily_sweep")} | {"automation": status, "recovery": status}
+                for name in ("daily_harvest", "daily_updates", "daily_sweep")} | {
+            "warehouse_upkeep": ("0 3 * * *", "America/Sao_Paulo", status), "automation": status, "recovery": status}
 
     assert _statuses(defs) == expected("STOPPED"), "local development fetches nothing until asked"
     assert _statuses(build_definitions(Settings.from_env({"BALIZA_ENV": "production"}))) == expected("RUNNING")
@@ -95,11 +96,24 @@ def test_schedules_and_sensors_run_from_the_start_only_in_production():
         Settings.from_env({"BALIZA_ENV": "prod"})
 
 
+def test_the_snapshot_retention_is_the_operators_and_reaches_the_upkeep():
+    """Unset, the upkeep keeps every snapshot; set, it is a whole number of days, given to the warehouse resource."""
+    from baliza_assets.defs.wiring import resources_for
+    from baliza_assets.settings import Settings
+
+    assert Settings.from_env({}).snapshot_retention_days is None
+    assert resources_for(Settings.from_env({}))["warehouse"].snapshot_retention_days is None
+    retained = Settings.from_env({"BALIZA_SNAPSHOT_RETENTION_DAYS": "400"})
+    assert resources_for(retained)["warehouse"].snapshot_retention_days == 400
+    with pytest.raises(SettingsError, match="BALIZA_SNAPSHOT_RETENTION_DAYS='0': expected a whole number above 0"):
+        Settings.from_env({"BALIZA_SNAPSHOT_RETENTION_DAYS": "0"})
+
+
 def test_every_asset_has_owners_and_a_reference_to_its_source():
     from baliza_assets.definitions import REPOSITORY_ROOT
 
     specs = [spec for a in defs.get_repository_def().assets_defs_by_key.values() for spec in a.specs]
-    assert len({s.key for s in specs}) == 28
+    assert len({s.key for s in specs}) == 29
     for spec in specs:
         assert spec.owners == ["team:baliza"], spec.key
         (ref,) = spec.metadata["dagster/code_references"].code_references
@@ -140,7 +154,7 @@ def test_the_days_work_is_ordered_by_run_priority():
 def test_every_asset_is_documented_and_layered():
     for key, node in graph().items():
         assert node["has_description"], f"{key} has no docstring"
-        assert key.split("/")[0] in ("raw", "staging", "marts", "cdc"), key
+        assert key.split("/")[0] in ("raw", "staging", "marts", "cdc", "warehouse"), key
         assert node["group"] == key.split("/")[0], f"{key} is in group {node['group']}: a group is its keys' layer"
         assert node["freshness"], f"{key} has no freshness policy"
 

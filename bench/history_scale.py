@@ -94,12 +94,14 @@ def _resources():
 
 def _warehouse():
     """The warehouse of this process's settings (BALIZA_CATALOG, BALIZA_LAKE, BALIZA_DUCKDB_MEMORY_LIMIT)."""
-    from baliza_assets.defs.resources import LakeResource, WarehouseResource
+    from baliza_assets.defs.resources import WarehouseResource
+    from baliza_assets.defs.wiring import lake_resource
     from baliza_assets.settings import Settings
 
-    settings = Settings.from_env()
-    return WarehouseResource(catalog=settings.catalog, lake=LakeResource(location=settings.lake_location),
-                             memory_limit=settings.duckdb_memory_limit)
+    settings = Settings.from_env()  # values, not the EnvVars the code location shows by name
+    return WarehouseResource(catalog=settings.catalog, lake=lake_resource(settings),
+                             memory_limit=settings.duckdb_memory_limit,
+                             snapshot_retention_days=settings.snapshot_retention_days)
 
 
 def _materialize(selection, partition: date | None) -> None:

@@ -34,6 +34,15 @@ HELP = {
     "restore": ("Put a backup made by `baliza backup` back: the warehouse, the lake's copy and the run records "
                 "it holds, after checking every file against its sha256; --force replaces what is there.",
                 ["baliza restore /backups/2025-07-31"]),
+    "publish": ("Publish the archive as it is at a snapshot, for readers with nothing but DuckDB: a DuckLake "
+                "catalog pinned to it, its data files, the raw archive, and manifest.json (each table's "
+                "columns and rows, every file's sha256, the ATTACH statement), into a new folder or an S3 prefix.",
+                ["baliza publish /srv/baliza/2025-07-31",
+                 "baliza publish s3://archive/baliza/2025-07-31 --as-of 412"]),
+    "migrate-warehouse": ("Copy every table of the DuckDB file of earlier versions (BALIZA_DUCKDB_PATH) into "
+                          "the DuckLake warehouse, comparing each table's rows and checksum; the file is left "
+                          "as it was.",
+                          ["BALIZA_DUCKDB_PATH=data/baliza.duckdb baliza migrate-warehouse"]),
 }
 
 

@@ -12,6 +12,8 @@
     baliza backup DEST [--lake] [--runs]          a consistent copy of the warehouse and a manifest of the lake
                                                   (--lake: a copy of it, --runs: Dagster's run records)
     baliza restore SRC [--force]                  a backup put back: warehouse, lake, run records
+    baliza publish DEST [--as-of SNAPSHOT]        the archive at a snapshot, for anyone with DuckDB to attach
+    baliza migrate-warehouse                      the DuckDB file of earlier versions copied into the warehouse
 
 Configuration comes from the same environment variables as the code location (README).
 """
@@ -89,6 +91,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true",
                    help="replace an existing warehouse and the lake objects the backup holds; add the runs "
                         "the instance lacks")
+    s = sub.add_parser("publish", help="publish the archive at a snapshot (a folder or s3://bucket/prefix)")
+    s.add_argument("dest")
+    s.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT", help="the snapshot to publish (default: the current)")
+    sub.add_parser("migrate-warehouse", help="copy the DuckDB file of earlier versions (BALIZA_DUCKDB_PATH) into "
+                                             "the warehouse")
     from . import examples
     examples.describe(sub)
     return p
@@ -155,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
                 return restore.run(settings, Path(args.src), None, args.force, out)
             with _instance() as instance:
                 return restore.run(settings, Path(args.src), instance, args.force, out)
+        if args.command == "publish":
+            from . import publish
+            return publish.run(Settings.from_env(), args.dest, args.as_of, out)
+        if args.command == "migrate-warehouse":
+            from . import migrate
+            return migrate.run(Settings.from_env(), out)
     except BrokenPipeError:
         raise  # the reader went away: pipes.quiet_when_closed ends quietly
     except Exception as e:  # an operator gets the reason in one line, not a traceback

@@ -72,6 +72,7 @@ class WarehouseResource(dg.ConfigurableResource):
     catalog: str
     lake: LakeResource
     memory_limit: str  # BALIZA_DUCKDB_MEMORY_LIMIT
+    snapshot_retention_days: int | None  # BALIZA_SNAPSHOT_RETENTION_DAYS: the upkeep expires older snapshots
 
     @contextlib.contextmanager
     def connect(self, read_only: bool = False, atomic: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -38,6 +38,7 @@ def resources_for(settings: Settings) -> dict:
         "pncp": pncp_resource(settings),
         "lake": lake,
         "warehouse": WarehouseResource(catalog=_value(settings, "BALIZA_CATALOG"), lake=lake,
-                                       memory_limit=settings.duckdb_memory_limit),
+                                       memory_limit=settings.duckdb_memory_limit,
+                                       snapshot_retention_days=settings.snapshot_retention_days),
         "lake_io_manager": LakeIOManager(lake=lake),
     }

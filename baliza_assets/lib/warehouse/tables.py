@@ -47,17 +47,22 @@ def layout_of(con: duckdb.DuckDBPyConnection, table: str) -> dict | None:
     return None
 
 
-def _set_layout(con: duckdb.DuckDBPyConnection, table: str, layout: dict) -> None:
+def set_layout(con: duckdb.DuckDBPyConnection, table: str, layout: dict) -> None:
+    """Give ``table`` (``schema.name``, or ``catalog.schema.name`` in another attached lake) ``layout``."""
     if "partitioned" in layout:
         con.execute(f"ALTER TABLE {table} SET PARTITIONED BY ({layout['partitioned']})")
     if "sorted" in layout:
         con.execute(f"ALTER TABLE {table} SET SORTED BY ({layout['sorted']})")
 
 
+# The schema DuckLake keeps its tables in, in each kind of catalog (the database's default: DuckDB does not list
+# the catalog's database among duckdb_tables(), so it is known by the catalog's type)
+_METADATA_SCHEMAS = {"duckdb": "main", "sqlite": "main", "postgres": "public"}
+
+
 def _metadata_schema(con: duckdb.DuckDBPyConnection) -> str | None:
-    found = con.execute("SELECT schema_name FROM duckdb_tables() WHERE database_name = ? AND table_name = "
-                        "'ducklake_partition_info'", [f"__ducklake_metadata_{NAME}"]).fetchone()
-    return found[0] if found else None
+    found = con.execute("SELECT catalog_type FROM ducklake_settings(?)", [NAME]).fetchone()
+    return _METADATA_SCHEMAS.get(found[0]) if found else None
 
 
 def settle_layout(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -78,9 +83,43 @@ def settle_layout(con: duckdb.DuckDBPyConnection) -> list[str]:
                                     "ORDER BY 1, 2", [NAME]).fetchall():
         table = f"{schema}.{name}"
         if (schema, name) not in laid_out and (layout := layout_of(con, table)):
-            _set_layout(con, table, layout)
+            set_layout(con, table, layout)
             done.append(table)
     return done
+
+
+def declared_layouts(con: duckdb.DuckDBPyConnection, snapshot: int) -> dict[str, dict]:
+    """The partitioning and sort order each table (``schema.name``) of the attached warehouse had at
+    ``snapshot``, as ``set_layout`` takes them (tables with neither left out), read from its catalog: the
+    layout ``layout_of`` gives staging and CDC, and any other a table was given (price_evidence's sort)."""
+    meta = _metadata_schema(con)
+    if meta is None:
+        return {}
+    m = f'"__ducklake_metadata_{NAME}"."{meta}"'
+
+    def live(alias: str) -> str:
+        return f"{alias}.begin_snapshot <= $n AND ({alias}.end_snapshot IS NULL OR {alias}.end_snapshot > $n)"
+
+    tables = f"""(SELECT t.table_id, s.schema_name || '.' || t.table_name AS name FROM {m}.ducklake_table t
+                  JOIN {m}.ducklake_schema s USING (schema_id) WHERE {live('t')} AND {live('s')})"""
+    layouts: dict[str, dict] = {}
+    for table, transforms, columns in con.execute(f"""
+            SELECT t.name, list(pc.transform ORDER BY pc.partition_key_index),
+                   list(c.column_name ORDER BY pc.partition_key_index)
+            FROM {m}.ducklake_partition_info pi JOIN {tables} t USING (table_id)
+            JOIN {m}.ducklake_partition_column pc USING (partition_id, table_id)
+            JOIN {m}.ducklake_column c ON c.table_id = pc.table_id AND c.column_id = pc.column_id AND {live('c')}
+            WHERE {live('pi')} GROUP BY t.name""", {"n": snapshot}).fetchall():
+        layouts.setdefault(table, {})["partitioned"] = ", ".join(
+            f'"{c}"' if t == "identity" else f'{t}("{c}")' for t, c in zip(transforms, columns))
+    for table, keys in con.execute(f"""
+            SELECT t.name, list(se.expression || ' ' || se.sort_direction || ' ' || replace(se.null_order, '_', ' ')
+                                ORDER BY se.sort_key_index)
+            FROM {m}.ducklake_sort_info si JOIN {tables} t USING (table_id)
+            JOIN {m}.ducklake_sort_expression se USING (sort_id, table_id)
+            WHERE {live('si')} GROUP BY t.name""", {"n": snapshot}).fetchall():
+        layouts.setdefault(table, {})["sorted"] = ", ".join(keys)
+    return layouts
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -109,7 +148,7 @@ def replace_days(con: duckdb.DuckDBPyConnection, table: str, frames: DayFrames) 
         if not _exists(con, table):
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM {source} LIMIT 0")
             if layout := layout_of(con, table):
-                _set_layout(con, table, layout)
+                set_layout(con, table, layout)
         con.execute(f"DELETE FROM {table} WHERE partition_date = ?", [day])
         rows += con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {source}").fetchone()[0]
         if source == "_day_frame":
