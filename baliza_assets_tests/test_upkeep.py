@@ -56,16 +56,29 @@ def test_upkeep_merges_and_cleans_and_every_snapshot_reads_what_it_read(tmp_path
                 assert cited_rows and cited_history
         snapshots = {s for (s,) in query(catalog, "SELECT snapshot_id FROM baliza.snapshots()")}
         tables = _digests(catalog)
-        result = dg.materialize([upkeep_asset], instance=instance, resources={"warehouse": res["warehouse"]},
-                                run_config={"ops": {"warehouse__upkeep": {"config": {"cleanup_after_hours": 0}}}})
-    assert result.success
-    meta = {k: v.value for k, v in result.get_asset_materialization_events()[0].materialization.metadata.items()}
-    stored = [p for p in (tmp_path / "lake" / "warehouse").rglob("*") if p.is_file()]
-    assert meta["files_after"] == len(stored) and meta["bytes_after"] == sum(p.stat().st_size for p in stored)
-    assert meta["files_after"] < meta["files_before"] and meta["bytes_after"] < meta["bytes_before"], meta
+        held = warehouse.connect(catalog, read_only=True)  # a read transaction held open across the upkeep
+        reader = held.__enter__()
+        reader.execute("BEGIN TRANSACTION")
+        before_upkeep = reader.execute(HISTORY).fetchall()
+        first = dg.materialize([upkeep_asset], instance=instance, resources={"warehouse": res["warehouse"]})
+        assert reader.execute(HISTORY).fetchall() == before_upkeep
+        reader.execute("COMMIT")
+        held.__exit__(None, None, None)
+    assert first.success
+    meta = {k: v.value for k, v in first.get_asset_materialization_events()[0].materialization.metadata.items()}
     assert meta["current_files_after"] < meta["current_files_before"], meta
-    assert meta["files_merged"] > meta["files_created"] > 0 and meta["rows_flushed"] > 0, meta
-    assert meta["files_cleaned"] > 0 and meta["snapshots_expired"] == 0 and meta["orphans_deleted"] == 0, meta
+    assert meta["files_merged"] > meta["files_created"] > 0 and meta["files_cleaned"] == 0, meta
+    # tables laid out after their first rows were inlined: no flush, which would fail the held read
+    assert meta["rows_flushed"] == 0 and meta["tables_left_inlined"] > 0, meta
+    assert meta["snapshots_expired"] == meta["orphans_deleted"] == 0, meta
+    # the files merged away are deleted by a later day's upkeep
+    lake = Settings(lake_location=str(tmp_path / "lake")).lake()
+    with warehouse.connect(catalog, lake) as con:
+        later = upkeep(con, lake, now=datetime(2999, 1, 1, tzinfo=timezone.utc))
+    stored = [p for p in (tmp_path / "lake" / "warehouse").rglob("*") if p.is_file()]
+    assert later.after.files == len(stored) and later.after.bytes == sum(p.stat().st_size for p in stored)
+    assert later.after.files < meta["files_before"] and later.after.bytes < meta["bytes_before"], (meta, later)
+    assert later.files_cleaned > 0 and later.files_merged == later.snapshots_expired == 0, later
     assert meta["retention_days"] == "keep every snapshot"
     # Nothing changed for a reader (this process's, which attached the warehouse before the upkeep, as a notebook
     # would): now, and as of a snapshot cited before the upkeep, after two more days
@@ -74,14 +87,16 @@ def test_upkeep_merges_and_cleans_and_every_snapshot_reads_what_it_read(tmp_path
     assert query(catalog, CITED) != cited_rows, "the days after the citation changed the price evidence"
     assert snapshots < {s for (s,) in query(catalog, "SELECT snapshot_id FROM baliza.snapshots()")}, "none expired"
 
-    # A retention expires the snapshots older than it (counted from the ``now`` given), and only then
+    # A retention expires the snapshots older than it (counted from the ``now`` given), and only then; the inlined
+    # rows are flushed when asked (this process's DuckDB, attached before, reads the catalog afresh)
     kept = query(catalog, "SELECT count(*) FROM baliza.snapshots()")[0][0]
-    lake = Settings(lake_location=str(tmp_path / "lake")).lake()
     with warehouse.connect(catalog, lake) as con:
         done = upkeep(con, lake, now=datetime(2999, 1, 1, tzinfo=timezone.utc), retention=timedelta(days=30),
-                      cleanup_after=timedelta(0))
+                      cleanup_after=timedelta(0), flush_older=True)
     assert done.snapshots == 1 and done.snapshots_expired >= kept - 1, done
-    assert done.after.files <= done.before.files and _digests(catalog) == tables
+    assert done.rows_flushed > 0 and done.tables_left_inlined == 0, done
+    assert done.after.files == done.after.current_files, "only the current snapshot's files are left"
+    assert _digests(catalog) == tables
     with pytest.raises((warehouse.CatalogError, duckdb.Error), match=str(cited.version)):
         query(catalog, CITED, as_of=cited)
 

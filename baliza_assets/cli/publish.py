@@ -106,9 +106,9 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, snapshot: int) -> dict[str, str
     tables; what each table came from."""
     sources, layouts = {}, declared_layouts(con, snapshot)
     for table in _tables(con, warehouse.NAME):
-        if table.split(".")[0] in _PRIVATE_SCHEMAS:
-            continue
         schema = table.split(".")[0]
+        if schema in _PRIVATE_SCHEMAS:
+            continue
         con.execute(f"CREATE SCHEMA IF NOT EXISTS pub.{schema}")
         con.execute(f"CREATE TABLE pub.{table} AS SELECT * FROM {warehouse.NAME}.{table} LIMIT 0")
         if layout := layouts.get(table):

@@ -15,10 +15,15 @@ KEY = ["warehouse", "upkeep"]
 class UpkeepConfig(dg.Config):
     cleanup_after_hours: float = 1.0
     """Files merged away (or read only by expired snapshots) are deleted once they were scheduled for deletion
-    this long ago: a reader's transaction that began before the merge may still be reading them."""
+    this long ago, counted in whole UTC days (the next day's upkeep deletes what a day's merged away): a reader's
+    transaction that began before the merge may still be reading them."""
     orphans_after_days: float = 7.0
     """Files under the warehouse's data path that no snapshot references are deleted once this old: a writer's
     transaction still open has written files no snapshot references yet."""
+    flush_older_inlined: bool = False
+    """Flush the rows inlined in the catalog even while some table holds rows inlined under an earlier version of
+    its columns (otherwise they all stay in the catalog, readable): that flush makes DuckLake drop the catalog's
+    tables of those rows, and a read transaction held open across it fails."""
 
 
 @dg.asset(key=KEY, group_name="warehouse", pool="warehouse_upkeep", kinds={"duckdb"},
@@ -38,7 +43,13 @@ def upkeep(context: dg.AssetExecutionContext, config: UpkeepConfig, warehouse: W
         done = keep(con, warehouse.lake.lake(), datetime.now(timezone.utc),
                     retention=timedelta(days=days) if days else None,
                     cleanup_after=timedelta(hours=config.cleanup_after_hours),
-                    orphans_after=timedelta(days=config.orphans_after_days))
+                    orphans_after=timedelta(days=config.orphans_after_days),
+                    flush_older=config.flush_older_inlined)
+    if done.tables_left_inlined:
+        context.log.info(f"warehouse/upkeep: the rows inlined in {done.tables_left_inlined} tables stay in the catalog: "
+                         "some hold rows inlined under an earlier version of their columns, and flushing them would "
+                         "fail a read transaction held open across it (run config flush_older_inlined: true flushes "
+                         "them)")
     context.log.info(f"warehouse/upkeep: {done.before.files} files ({done.before.bytes:,} bytes) -> "
                      f"{done.after.files} files ({done.after.bytes:,} bytes); {done.rows_flushed} inlined rows "
                      f"flushed, {done.files_rewritten} rewritten, {done.files_merged} merged into {done.files_created}, "

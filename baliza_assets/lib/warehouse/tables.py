@@ -60,7 +60,7 @@ def set_layout(con: duckdb.DuckDBPyConnection, table: str, layout: dict) -> None
 _METADATA_SCHEMAS = {"duckdb": "main", "sqlite": "main", "postgres": "public"}
 
 
-def _metadata_schema(con: duckdb.DuckDBPyConnection) -> str | None:
+def metadata_schema(con: duckdb.DuckDBPyConnection) -> str | None:
     found = con.execute("SELECT catalog_type FROM ducklake_settings(?)", [NAME]).fetchone()
     return _METADATA_SCHEMAS.get(found[0]) if found else None
 
@@ -69,7 +69,7 @@ def settle_layout(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Give every table that has none yet the layout chosen for it (``layout_of``); the tables altered. A
     table created by a capture is laid out by the next writer to close (the rows already in it stay where
     they were written)."""
-    meta = _metadata_schema(con)
+    meta = metadata_schema(con)
     if meta is None:
         return []
     m = f'"__ducklake_metadata_{NAME}"."{meta}"'
@@ -92,7 +92,7 @@ def declared_layouts(con: duckdb.DuckDBPyConnection, snapshot: int) -> dict[str,
     """The partitioning and sort order each table (``schema.name``) of the attached warehouse had at
     ``snapshot``, as ``set_layout`` takes them (tables with neither left out), read from its catalog: the
     layout ``layout_of`` gives staging and CDC, and any other a table was given (price_evidence's sort)."""
-    meta = _metadata_schema(con)
+    meta = metadata_schema(con)
     if meta is None:
         return {}
     m = f'"__ducklake_metadata_{NAME}"."{meta}"'
