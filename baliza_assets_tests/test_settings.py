@@ -38,7 +38,7 @@ def test_the_readme_lists_exactly_the_declared_settings_with_their_defaults():
 
 def test_every_variable_has_a_description_and_doctor_shows_it():
     fields = Settings.model_fields
-    assert len(Settings.variables()) == len(fields) == 26
+    assert len(Settings.variables()) == len(fields) == 27
     assert all(info.description for info in fields.values())
     assert set(Settings.variables()) <= set(shown_variables())
 
