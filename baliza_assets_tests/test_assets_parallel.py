@@ -93,12 +93,17 @@ def assert_pools_held(instance: dg.DagsterInstance, run_ids: list[str],
     lifetimes = []
     for run_id in run_ids:
         events = [e for e in instance.all_logs(run_id) if e.is_dagster_event]
-        started = {e.step_key: e.timestamp for e in events if e.dagster_event_type == dg.DagsterEventType.STEP_START}
-        ended = {e.step_key: e.timestamp for e in events if e.dagster_event_type in DONE}
-        for step, start in started.items():
-            if step in POOL_OF_STEP:
-                assert step in ended, f"run {run_id}: step {step} never ended"
-                spans.setdefault(POOL_OF_STEP[step], []).append((start, ended[step], f"{run_id[:8]}/{step}"))
+        # each attempt of a step holds its slot: from its start (or restart) to its end (or its retry's request)
+        open_: dict[str, float] = {}
+        for e in events:
+            if e.step_key not in POOL_OF_STEP:
+                continue
+            if e.dagster_event_type in (dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_RESTARTED):
+                open_[e.step_key] = e.timestamp
+            elif e.dagster_event_type in (*DONE, dg.DagsterEventType.STEP_UP_FOR_RETRY) and e.step_key in open_:
+                spans.setdefault(POOL_OF_STEP[e.step_key], []).append(
+                    (open_.pop(e.step_key), e.timestamp, f"{run_id[:8]}/{e.step_key}"))
+        assert not open_, f"run {run_id}: steps {sorted(open_)} never ended"
         stamps = [e.timestamp for e in events if e.dagster_event_type in (dg.DagsterEventType.RUN_START,
                                                                           dg.DagsterEventType.RUN_SUCCESS)]
         lifetimes.append((min(stamps), max(stamps)))

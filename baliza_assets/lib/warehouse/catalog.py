@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,6 +28,7 @@ import duckdb
 
 NAME = "baliza"  # the attached catalog, USE'd: staging.x, cdc.x_history and marts.x resolve in it
 SECRET = "baliza_catalog"
+INIT_ATTEMPTS = 5  # a writer finding the catalog half made by another attaches again this many times
 _DUCKDB_SUFFIXES = (".duckdb", ".ducklake", ".db")
 
 
@@ -202,12 +204,24 @@ def attach(con: duckdb.DuckDBPyConnection, catalog: Catalog, data_path: str | No
         options.append(as_of.option())
     if inlining_rows is not None:
         options.append(f"DATA_INLINING_ROW_LIMIT {int(inlining_rows)}")
-    try:
-        con.execute(f"ATTACH {_sql_str(target)} AS {NAME} ({', '.join(options)})")
-    except duckdb.Error as e:
-        message = str(e).strip().splitlines()[0]
-        if "does not match existing data path" in str(e):
-            raise CatalogError(f"the warehouse {catalog.describe()} keeps its data elsewhere than {data_path} "
-                               f"(BALIZA_LAKE moved?): {message}") from None
-        raise CatalogError(f"cannot attach the warehouse {catalog.describe()} (BALIZA_CATALOG): {message}") from None
+    for attempt in range(INIT_ATTEMPTS):
+        try:
+            con.execute(f"ATTACH {_sql_str(target)} AS {NAME} ({', '.join(options)})")
+            break
+        except duckdb.Error as e:
+            # Two writers meeting an empty catalog both create its tables: the one that loses finds them made
+            # when it attaches again.
+            if "Failed to initialize DuckLake" in str(e) and attempt + 1 < INIT_ATTEMPTS:
+                time.sleep(1.0 + attempt)
+                continue
+            _refused(e, catalog, data_path)
     con.execute(f"USE {NAME}")
+
+
+def _refused(e: duckdb.Error, catalog: Catalog, data_path: str | None) -> None:
+    """Raise why the catalog could not be attached."""
+    message = str(e).strip().splitlines()[0]
+    if "does not match existing data path" in str(e):
+        raise CatalogError(f"the warehouse {catalog.describe()} keeps its data elsewhere than {data_path} "
+                           f"(BALIZA_LAKE moved?): {message}") from None
+    raise CatalogError(f"cannot attach the warehouse {catalog.describe()} (BALIZA_CATALOG): {message}") from None
