@@ -42,7 +42,7 @@ HELP = {
     "migrate-warehouse": ("Copy every table of the DuckDB file of earlier versions (BALIZA_DUCKDB_PATH) into "
                           "the DuckLake warehouse, comparing each table's rows and checksum; the file is left "
                           "as it was.",
-                          ["BALIZA_DUCKDB_PATH=data/baliza.duckdb baliza migrate-warehouse"]),
+                          ["baliza migrate-warehouse"]),
 }
 
 
