@@ -93,6 +93,8 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
     bucket = f"baliza-{uuid.uuid4().hex[:8]}"
     s3_server.client().create_bucket(Bucket=bucket)
     # The sandbox's clock: now in Brasília, so "yesterday" is whole whenever the schedule ticks.
+    # clock-ok: the deployed daemon ticks its schedules on the machine's clock, so the sandbox's day follows it
+    # (every assertion below is relative to it, any day of the week)
     started = datetime.now(timezone.utc)
     now = (started - timedelta(hours=3)).replace(tzinfo=None)
     world = World(seed=11, volume="small", now=now)
@@ -145,7 +147,7 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
                     runs = {n: _runs(instance, {"dagster/schedule_name": n}) for n in DAILY}
                     return runs if all(runs.values()) else None
 
-                until_tick = max(0.0, (tick - datetime.now(BRASILIA).replace(tzinfo=None)).total_seconds())
+                until_tick = max(0.0, (tick - datetime.now(BRASILIA).replace(tzinfo=None)).total_seconds())  # clock-ok
                 scheduled = wait("a run from each daily schedule", scheduled_runs, until_tick + 900)
                 yesterday = date.fromisoformat(scheduled["daily_harvest"][0].tags["dagster/partition"])
                 assert yesterday in (now.date() - timedelta(days=1), now.date()), "the day before the tick"

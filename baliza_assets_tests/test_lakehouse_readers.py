@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -125,7 +125,8 @@ def test_a_cited_query_gives_the_same_rows_as_of_its_snapshot(tmp_path):
         assert materialize(res, instance, FIRST, selection=DAILY).success
         assert materialize(res, instance, selection=dg.AssetSelection.assets(["marts", "price_evidence"])).success
         snapshot = _run("SELECT id FROM baliza.current_snapshot()", settings).splitlines()[1]
-        cited_at = datetime.now(timezone.utc)
+        cited_at = query(tmp_path / CATALOG, "SELECT snapshot_time FROM baliza.snapshots() WHERE snapshot_id = ?",
+                         [int(snapshot)])[0][0]  # the time the cited snapshot was committed
         cited, prices = _run(CITED, settings), _run(PRICES, settings)
         assert len(cited.splitlines()) > 5 and len(prices.splitlines()) > 1
         keys = {line.split(",")[0] for line in cited.splitlines()[1:]}
