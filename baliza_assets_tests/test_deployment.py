@@ -93,9 +93,9 @@ def test_the_deployed_daemon_runs_the_daily_schedules_automation_and_a_graphql_b
     bucket = f"baliza-{uuid.uuid4().hex[:8]}"
     s3_server.client().create_bucket(Bucket=bucket)
     # The sandbox's clock: now in Brasília, so "yesterday" is whole whenever the schedule ticks.
-    # clock-ok: the deployed daemon ticks its schedules on the machine's clock, so the sandbox's day follows it
-    # (every assertion below is relative to it, any day of the week)
-    started = datetime.now(timezone.utc)
+    # The deployed daemon ticks its schedules on the machine's clock, so the sandbox's day follows it (every
+    # assertion below is relative to it, any day of the week).
+    started = datetime.now(timezone.utc)  # clock-ok
     now = (started - timedelta(hours=3)).replace(tzinfo=None)
     world = World(seed=11, volume="small", now=now)
     home = tmp_path / "dagster_home"

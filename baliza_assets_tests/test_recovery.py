@@ -262,7 +262,7 @@ def _materialized_on(instance, key: str, day: date) -> bool:
 def test_a_day_missed_in_an_outage_fills_by_itself_once_pncp_answers(tmp_path, s3_server, monkeypatch):
     bucket = f"baliza-{uuid.uuid4().hex[:8]}"
     s3_server.client().create_bucket(Bucket=bucket)
-    started = datetime.now(timezone.utc)  # the schedule must tick while the test runs
+    started = datetime.now(timezone.utc)  # clock-ok: the schedule must tick while the test runs
     now = (started - timedelta(hours=3)).replace(tzinfo=None)
     world = World(seed=11, volume="small", now=now)
     sandbox = Sandbox(world, Faults())
@@ -314,7 +314,7 @@ def test_a_day_missed_in_an_outage_fills_by_itself_once_pncp_answers(tmp_path, s
                         return None  # the run retries daemon has not judged every failure yet
                     return ended
 
-                until_tick = max(0.0, (tick - datetime.now(BRASILIA).replace(tzinfo=None)).total_seconds())
+                until_tick = max(0.0, (tick - datetime.now(BRASILIA).replace(tzinfo=None)).total_seconds())  # clock-ok
                 failed = wait("the daily runs to fail", failed_runs, until_tick + 900)
                 assert {n: (r.status, r.tags["dagster/will_retry"]) for n, r in failed.items()} == {
                     n: (dg.DagsterRunStatus.FAILURE, "false") for n in DAILY}
