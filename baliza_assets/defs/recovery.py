@@ -39,10 +39,10 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from ..cli.verify import failed_checks
 from ..lib.pncp import FetchFailed, PncpClient, PncpError
 from ..lib.pncp import endpoints as E
 from ..settings import Settings
+from .check_status import failed_checks
 from .partitions import daily
 from .resources import PncpResource
 from .schedules import DAILY_WORK, PRIORITY_TAG, DailyWork
