@@ -55,24 +55,7 @@ def test_two_parallel_runs_stay_under_the_api_limit(world, serve, tmp_path):
                                    d.isoformat()],
                                   env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
                  for d, log in zip(days, logs)]
-        try:
-            def both_blocked():
-                for p, log in zip(procs, logs):
-                    assert p.poll() is None, f"a run exited before its steps were released: {log.read_text()[-3000:]}"
-                runs = instance.get_runs()
-                waiting = [r for r in runs if any(BLOCKED in e.dagster_event.message for e in instance.all_logs(
-                    r.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT) if e.dagster_event.message)]
-                return runs if len(waiting) == 2 else None
-
-            runs = wait("both runs to wait for the consulta pool", both_blocked, 900)
-            storage.free_concurrency_slot_for_step(*HOLDER)
-            for p in procs:
-                p.wait(timeout=1800)
-        finally:
-            for p in procs:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
+        runs = released_together(instance, procs, logs, BLOCKED, lambda: storage.free_concurrency_slot_for_step(*HOLDER))
         for p, log in zip(procs, logs):
             text = log.read_text()
             assert p.returncode == 0, text[-3000:]
@@ -83,6 +66,30 @@ def test_two_parallel_runs_stay_under_the_api_limit(world, serve, tmp_path):
     assert sandbox.stats.total("consulta", 429) == 0, "the two runs together went over PNCP's limit"
     for d in days:
         assert_day_matches(world, tmp_path / "catalog.sqlite", d)
+
+
+def released_together(instance: dg.DagsterInstance, procs: list[subprocess.Popen], logs: list[Path],
+                      blocked: str, release, deadline: float = 1200) -> list[dg.DagsterRun]:
+    """Wait until both runs (``procs``, their stderr in ``logs``) wait on a held pool (an engine event holding
+    ``blocked``), then ``release`` it and wait for both to end (killed if they outlive the wait); the runs."""
+    try:
+        def both_blocked():
+            for p, log in zip(procs, logs):
+                assert p.poll() is None, f"a run exited before its steps were released: {log.read_text()[-3000:]}"
+            waiting = [r for r in instance.get_runs() if any(blocked in (e.dagster_event.message or "") for e in
+                                                              instance.all_logs(r.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT))]
+            return waiting if len(waiting) == 2 else None
+
+        runs = wait("both runs to wait for a held pool", both_blocked, deadline)
+        release()
+        for p in procs:
+            p.wait(timeout=1800)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    return runs
 
 
 def assert_pools_held(instance: dg.DagsterInstance, run_ids: list[str],

@@ -31,8 +31,7 @@ from baliza_sandbox import Sandbox, profile
 from .conftest import DAY
 from .pgserver import database_of_its_own, postgres
 from .pipeline import assert_day_matches, query
-from .test_assets_parallel import LOCAL_INSTANCE, assert_pools_held
-from .waiting import wait
+from .test_assets_parallel import LOCAL_INSTANCE, assert_pools_held, released_together
 
 pytestmark = pytest.mark.e2e
 
@@ -83,24 +82,9 @@ def test_two_runs_of_different_days_write_at_once_and_both_are_exact(world, serv
         logs = [tmp_path / f"run-{d}.log" for d in DAYS]
         procs = [_materialize(env, "group:staging or group:cdc or group:marts", ["--partition", str(d)], log)
                  for d, log in zip(DAYS, logs)]
-        try:
-            def both_blocked():
-                for p, log in zip(procs, logs):
-                    assert p.poll() is None, f"a run exited before the captures were released: {log.read_text()[-3000:]}"
-                blocked = [r for r in instance.get_runs() if any("Step blocked by limit for pool cdc_" in (e.dagster_event.message or "")
-                                                  for e in instance.all_logs(r.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT))]
-                return blocked if len(blocked) == 2 else None
-
-            runs = wait("both runs to wait for a capture pool", both_blocked, 1200)
-            for pool in CDC_POOLS:
-                storage.free_concurrency_slot_for_step(HOLDER, f"hold-{pool}")
-            for p in procs:
-                p.wait(timeout=1800)
-        finally:
-            for p in procs:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
+        runs = released_together(instance, procs, logs, "Step blocked by limit for pool cdc_",
+                                 lambda: [storage.free_concurrency_slot_for_step(HOLDER, f"hold-{pool}")
+                                          for pool in CDC_POOLS])
         for p, log in zip(procs, logs):
             assert p.returncode == 0, log.read_text()[-3000:]
         assert {r.tags["dagster/partition"] for r in runs} == {str(d) for d in DAYS}
