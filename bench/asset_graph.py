@@ -22,7 +22,6 @@ import json
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,15 +29,11 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sandbox_process import free_port, start
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 DAY = date(2025, 7, 10)  # a Thursday
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def peak_rss_mb() -> float:
@@ -110,20 +105,9 @@ def run_child(*argv: str) -> dict:
 
 
 def serve(scale: float, now: datetime):
-    import httpx
-
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
-                             "--volume", "realistic", "--volume-scale", str(scale), "--faults", "none",
-                             "--now", now.isoformat()], stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=1)
-            return proc, port
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the sandbox did not start")
+    return start(port, ["--volume", "realistic", "--volume-scale", str(scale), "--faults", "none",
+                        "--now", now.isoformat()]), port
 
 
 def write_archive(world, root: Path, days: list[date]) -> int:

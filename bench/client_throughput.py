@@ -20,7 +20,6 @@ import asyncio
 import json
 import math
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,8 @@ import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from sandbox_process import free_port
+
 from baliza_assets.lib.pncp import PncpClient  # noqa: E402
 from baliza_assets.lib.pncp import endpoints as E
 from baliza_assets.settings import Settings  # noqa: E402
@@ -37,12 +38,6 @@ from baliza_sandbox import World  # noqa: E402
 
 FIRST_DAY = date(2025, 7, 7)  # a Monday
 CEILING = 6
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def weekdays(n: int) -> list[date]:

@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,16 +36,12 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
+from sandbox_process import free_port, start
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 DAY = date(2025, 8, 5)  # a Tuesday
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def install_counters() -> tuple[Counter, Counter]:
@@ -136,21 +131,10 @@ def run_child(*argv: str) -> dict:
 
 
 def serve(args, port: int, log: Path) -> subprocess.Popen:
-    import httpx
-
     now = datetime.combine(DAY - timedelta(days=args.archived_days - 1), dtime(6))
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
-                             "--volume", "realistic", "--volume-scale", str(args.volume_scale), "--faults", "none",
-                             "--latency-scale", "0", "--now", now.isoformat(),
-                             "--first-day", (DAY - timedelta(days=400)).isoformat()], stderr=open(log, "wb"))
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the sandbox did not start")
+    return start(port, ["--volume", "realistic", "--volume-scale", str(args.volume_scale), "--faults", "none",
+                        "--latency-scale", "0", "--now", now.isoformat(),
+                        "--first-day", (DAY - timedelta(days=400)).isoformat()], log)
 
 
 def archived_rows(root: Path) -> tuple[dict[str, Counter], int]:

@@ -33,7 +33,6 @@ import json
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,8 @@ import warnings
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+
+from sandbox_process import free_port, start
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -293,30 +294,13 @@ def _copy(base: Path, work: Path) -> None:
     catalog.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(volume_scale: float, root: Path) -> tuple[subprocess.Popen, str]:
-    import httpx
-
     port = free_port()
     now = datetime.combine(D1 + timedelta(days=1), dtime(6))
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port), "--volume", "realistic",
-                             "--volume-scale", str(volume_scale), "--faults", "none", "--latency-scale", "0.001",
-                             "--now", now.isoformat(), "--first-day", (D0 - timedelta(days=400)).isoformat()],
-                            stderr=open(root / "sandbox.log", "wb"))
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            httpx.get(f"{base}/_sandbox/state", timeout=1)
-            return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the sandbox did not start")
+    return start(port, ["--volume", "realistic", "--volume-scale", str(volume_scale), "--faults", "none",
+                        "--latency-scale", "0.001", "--now", now.isoformat(),
+                        "--first-day", (D0 - timedelta(days=400)).isoformat()],
+                 root / "sandbox.log"), f"http://127.0.0.1:{port}"
 
 
 def main() -> int:

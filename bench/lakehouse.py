@@ -26,7 +26,6 @@ import json
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ import time
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+
+from sandbox_process import free_port, start
 
 HERE = Path(__file__).resolve().parents[1]
 DAY = date(2025, 8, 5)  # a Tuesday
@@ -52,12 +53,6 @@ READS = [  # (the tables and views it reads, the query): a query waits until the
         WHERE catalogo_codigo_item = (SELECT catalogo_codigo_item FROM marts.price_evidence
                                       GROUP BY 1 ORDER BY count(*) DESC LIMIT 1)"""),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---- in a fresh process, with the code of --code ------------------------------------------------------
@@ -165,18 +160,10 @@ def serve(port: int, scale: float, log: Path) -> subprocess.Popen:
     import httpx
 
     now = datetime.combine(DAY + timedelta(days=2), dtime(6))
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port), "--volume",
-                             "realistic", "--volume-scale", str(scale), "--faults", "none", "--now", now.isoformat()],
-                            stderr=open(log, "wb"))
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=1)
-            httpx.post(f"http://127.0.0.1:{port}/_sandbox/warm", params={"day": DAY.isoformat()}, timeout=600)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit(f"the sandbox did not start: {log.read_text()[-2000:]}")
+    proc = start(port, ["--volume", "realistic", "--volume-scale", str(scale), "--faults", "none",
+                        "--now", now.isoformat()], log)
+    httpx.post(f"http://127.0.0.1:{port}/_sandbox/warm", params={"day": DAY.isoformat()}, timeout=600)
+    return proc
 
 
 def quantile(values: list[float], q: float) -> float:

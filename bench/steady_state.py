@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,8 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+
+from sandbox_process import free_port, start
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -45,29 +45,11 @@ NEW_PUBLICATIONS = {"publication", "details"}
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(args, port: int, log: Path):
-    import httpx
-
     now = datetime.combine(START + timedelta(days=1), dtime(6))
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
-                             "--volume", "realistic", "--volume-scale", str(args.volume_scale), "--faults", "real",
-                             "--latency-scale", str(args.latency_scale), "--now", now.isoformat(),
-                             "--first-day", (START - timedelta(days=args.history_days)).isoformat()],
-                            stderr=open(log, "wb"))
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the sandbox did not start")
+    return start(port, ["--volume", "realistic", "--volume-scale", str(args.volume_scale), "--faults", "real",
+                        "--latency-scale", str(args.latency_scale), "--now", now.isoformat(),
+                        "--first-day", (START - timedelta(days=args.history_days)).isoformat()], log)
 
 
 def requests_by_purpose(result) -> Counter:

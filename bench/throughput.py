@@ -39,6 +39,8 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
+from sandbox_process import free_port, start
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 DAY = date(2025, 8, 5)  # a Tuesday
@@ -49,18 +51,8 @@ def serve(port: int, faults: str, scale: float, days: int, log: Path) -> subproc
     import httpx
 
     now = datetime.combine(DAY + timedelta(days=2), dtime(6))
-    proc = subprocess.Popen([sys.executable, "-m", "baliza_sandbox", "serve", "--port", str(port),
-                             "--volume", "realistic", "--faults", faults, "--latency-scale", str(scale),
-                             "--now", now.isoformat()], stderr=open(log, "wb"))
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise SystemExit(f"the sandbox did not start: {log.read_text()[-2000:]}")
+    proc = start(port, ["--volume", "realistic", "--faults", faults, "--latency-scale", str(scale),
+                        "--now", now.isoformat()], log)
     for n in range(days):  # the sandbox builds the days first: its own CPU is not the API's latency
         httpx.post(f"http://127.0.0.1:{port}/_sandbox/warm", params={"day": (DAY - timedelta(days=n)).isoformat()},
                    timeout=600)
@@ -160,7 +152,6 @@ def main() -> int:
     from baliza_assets.lib.pncp import CompraRef
     from baliza_assets.lib.pncp.errors import InvalidValue
     from baliza_sandbox.world import PROFILES, World
-    from bench.steady_state import free_port
 
     world = World(seed=1, volume=PROFILES["realistic"], now=datetime.combine(DAY + timedelta(days=2), dtime(6)))
     compras = []

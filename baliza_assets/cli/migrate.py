@@ -47,10 +47,6 @@ class Compared:
         return (self.old_rows, self.old_checksum) == (self.new_rows, self.new_checksum)
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -91,7 +87,7 @@ def migrate(settings: Settings, out=None) -> list[Compared]:
     _check_readable(source)
     lake = settings.lake()
     with warehouse.connect(settings.catalog, lake, settings.s3, memory_limit=settings.duckdb_memory_limit) as con:
-        con.execute(f"ATTACH {_sql_str(str(source))} AS {OLD} (READ_ONLY)")
+        con.execute(f"ATTACH {warehouse.sql_str(str(source))} AS {OLD} (READ_ONLY)")
         try:
             tables = [f"{s}.{t}" for s, t in _tables(con, OLD)]
             if not tables:

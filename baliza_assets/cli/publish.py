@@ -24,7 +24,6 @@ on S3 the data files go first, the catalog next and the manifest last, so a mani
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -40,6 +39,7 @@ from ..lib import warehouse
 from ..lib.lake import Lake
 from ..lib.warehouse.tables import declared_layouts, set_layout
 from ..settings import Settings
+from .backup import file_sha256
 
 CATALOG = "catalog.ducklake"
 DATA = "data"
@@ -52,18 +52,6 @@ RAW_ROW_GROUP = 1024  # rows per Parquet row group of the payloads: a lookup by 
 
 class PublishError(RuntimeError):
     """A publication that cannot be made, named with the reason; nothing is left at DEST."""
-
-
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _target(dest: str, settings: Settings) -> Lake:
@@ -146,8 +134,8 @@ def _build(settings: Settings, snapshot: int, folder: Path) -> tuple[dict, int]:
     """The publication of the warehouse at ``snapshot`` in ``folder``; its tables and its catalog's snapshot."""
     with warehouse.connect(settings.catalog, settings.lake(), settings.s3, as_of=warehouse.AsOf(version=snapshot),
                            memory_limit=settings.duckdb_memory_limit) as con:
-        con.execute(f"ATTACH {_sql_str('ducklake:' + str(folder / CATALOG))} AS pub "
-                    f"(DATA_PATH {_sql_str(str(folder / DATA) + '/')}, DATA_INLINING_ROW_LIMIT 0)")
+        con.execute(f"ATTACH {warehouse.sql_str('ducklake:' + str(folder / CATALOG))} AS pub "
+                    f"(DATA_PATH {warehouse.sql_str(str(folder / DATA) + '/')}, DATA_INLINING_ROW_LIMIT 0)")
         try:
             con.execute("CALL pub.set_option('parquet_compression', 'zstd')")
             if _has_view(con, RAW):  # options are set outside the transaction that writes (DuckLake's rule)
@@ -178,12 +166,12 @@ def _repoint(catalog_file: Path, data_path: str) -> None:
 
 
 def _files(folder: Path) -> list[dict]:
-    return [{"key": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size, "sha256": _sha256(p)}
+    return [{"key": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)}
             for p in sorted((folder / DATA).rglob("*")) if p.is_file()]
 
 
 def attach_statement(catalog_uri: str, snapshot: int) -> str:
-    return f"ATTACH {_sql_str('ducklake:' + catalog_uri)} AS {PUBLISHED} (READ_ONLY, SNAPSHOT_VERSION {snapshot})"
+    return f"ATTACH {warehouse.sql_str('ducklake:' + catalog_uri)} AS {PUBLISHED} (READ_ONLY, SNAPSHOT_VERSION {snapshot})"
 
 
 def publish(settings: Settings, dest: str, as_of: str | None = None) -> dict:
@@ -202,7 +190,7 @@ def publish(settings: Settings, dest: str, as_of: str | None = None) -> dict:
         root = warehouse.lake_root(target)
         _repoint(folder / CATALOG, root + DATA + "/")
         with duckdb.connect() as con:
-            con.execute(f"ATTACH {_sql_str(str(folder / CATALOG))} AS c (READ_ONLY)")
+            con.execute(f"ATTACH {warehouse.sql_str(str(folder / CATALOG))} AS c (READ_ONLY)")
             ducklake_version = con.execute("SELECT value FROM c.ducklake_metadata WHERE key = 'version'").fetchone()[0]
         files = _files(folder)
         manifest = {
@@ -213,7 +201,7 @@ def publish(settings: Settings, dest: str, as_of: str | None = None) -> dict:
             "attach": attach_statement(root + CATALOG, published),
             "extensions": ["ducklake", "httpfs"] if target.is_s3 else ["ducklake"],
             "catalog": {"key": CATALOG, "bytes": (folder / CATALOG).stat().st_size,
-                        "sha256": _sha256(folder / CATALOG), "snapshot": published},
+                        "sha256": file_sha256(folder / CATALOG), "snapshot": published},
             "data_path": root + DATA + "/",
             "payloads": ({"table": RAW, "bytes": f"SELECT payload FROM {RAW} WHERE payload_sha256 = '<sha256>'",
                           "text": "SELECT raw.payload('<sha256>')"} if RAW in tables else None),

@@ -7,7 +7,7 @@ the engine; schemas by layer (staging, cdc, marts; raw and meta are views over t
 - ``sandbox``: what a ``baliza query`` connection may reach.
 """
 
-from .catalog import NAME, AsOf, Catalog, CatalogError, attach, load_extensions
+from .catalog import NAME, AsOf, Catalog, CatalogError, attach, load_extensions, sql_str
 from .connection import (
     DATA_FOLDER,
     INLINING_ROWS,
@@ -33,5 +33,5 @@ __all__ = [
     "DATA_FOLDER", "INLINING_ROWS", "NAME", "RAW_TABLES_GLOB", "AsOf", "Catalog", "CatalogError",
     "WriteConflict", "attach", "configure_s3", "connect", "data_path", "is_conflict", "lake_root", "layout_of",
     "load_extensions", "refresh_raw_view", "refresh_schema_versions_view", "replace_days", "sandbox",
-    "settle_layout", "transaction", "writer_lock",
+    "settle_layout", "sql_str", "transaction", "writer_lock",
 ]

@@ -119,7 +119,8 @@ def problem(raw: str) -> str | None:
     return None
 
 
-def _sql_str(value: str) -> str:
+def sql_str(value: str) -> str:
+    """``value`` as a SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
 
 
@@ -128,7 +129,7 @@ def load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...], exte
     import duckdb_extensions
 
     Path(extension_dir).mkdir(parents=True, exist_ok=True)
-    con.execute(f"SET extension_directory = {_sql_str(extension_dir)}")
+    con.execute(f"SET extension_directory = {sql_str(extension_dir)}")
     for name in names:
         duckdb_extensions.import_extension(name, con=con)
         con.execute(f"LOAD {'sqlite_scanner' if name == 'sqlite' else name}")
@@ -161,14 +162,14 @@ class AsOf:
         if text.isdigit():
             return cls(version=int(text))
         try:
-            duckdb.sql(f"SELECT CAST({_sql_str(text)} AS TIMESTAMPTZ)").fetchone()
+            duckdb.sql(f"SELECT CAST({sql_str(text)} AS TIMESTAMPTZ)").fetchone()
         except duckdb.Error:
             raise CatalogError(f"--as-of {raw!r}: expected a snapshot id (a whole number, from "
                                "baliza.snapshots()) or a timestamp such as 2025-07-12 08:00:00+00") from None
         return cls(time=text)
 
     def option(self) -> str:
-        return f"SNAPSHOT_VERSION {self.version}" if self.version is not None else f"SNAPSHOT_TIME {_sql_str(self.time)}"
+        return f"SNAPSHOT_VERSION {self.version}" if self.version is not None else f"SNAPSHOT_TIME {sql_str(self.time)}"
 
 
 def attach(con: duckdb.DuckDBPyConnection, catalog: Catalog, data_path: str | None, read_only: bool = False,
@@ -179,7 +180,7 @@ def attach(con: duckdb.DuckDBPyConnection, catalog: Catalog, data_path: str | No
     loaded (``load_extensions``)."""
     if data_path is None and not (read_only or as_of):
         raise CatalogError("a writer names the data path (the lake's warehouse/ folder)")
-    options = [f"DATA_PATH {_sql_str(data_path)}"] if data_path else []
+    options = [f"DATA_PATH {sql_str(data_path)}"] if data_path else []
     if catalog.kind == "sqlite":
         if not catalog.exists():
             if read_only or as_of:
@@ -189,14 +190,14 @@ def attach(con: duckdb.DuckDBPyConnection, catalog: Catalog, data_path: str | No
             _wal(catalog.path)
         target = f"ducklake:sqlite:{catalog.path}"
     else:
-        parts = ["TYPE postgres", f"HOST {_sql_str(catalog.host)}", f"PORT {catalog.port}",
-                 f"DATABASE {_sql_str(catalog.database)}"]
+        parts = ["TYPE postgres", f"HOST {sql_str(catalog.host)}", f"PORT {catalog.port}",
+                 f"DATABASE {sql_str(catalog.database)}"]
         if catalog.user:
-            parts.append(f"USER {_sql_str(catalog.user)}")
+            parts.append(f"USER {sql_str(catalog.user)}")
         if catalog.password:
-            parts.append(f"PASSWORD {_sql_str(catalog.password)}")
+            parts.append(f"PASSWORD {sql_str(catalog.password)}")
         con.execute(f"CREATE OR REPLACE TEMPORARY SECRET {SECRET} ({', '.join(parts)})")
-        options.append(f"METADATA_PARAMETERS MAP {{'SECRET': {_sql_str(SECRET)}}}")
+        options.append(f"METADATA_PARAMETERS MAP {{'SECRET': {sql_str(SECRET)}}}")
         target = "ducklake:postgres:"
     if read_only or as_of:
         options.append("READ_ONLY")
@@ -206,7 +207,7 @@ def attach(con: duckdb.DuckDBPyConnection, catalog: Catalog, data_path: str | No
         options.append(f"DATA_INLINING_ROW_LIMIT {int(inlining_rows)}")
     for attempt in range(INIT_ATTEMPTS):
         try:
-            con.execute(f"ATTACH {_sql_str(target)} AS {NAME} ({', '.join(options)})")
+            con.execute(f"ATTACH {sql_str(target)} AS {NAME} ({', '.join(options)})")
             break
         except duckdb.Error as e:
             # Two writers meeting an empty catalog both create its tables: the one that loses finds them made

@@ -30,7 +30,7 @@ from urllib.parse import urlparse
 import duckdb
 
 from ..lake import Lake, S3Settings
-from .catalog import NAME, AsOf, Catalog, attach, load_extensions
+from .catalog import NAME, AsOf, Catalog, attach, load_extensions, sql_str
 from .sandbox import lake_root, sandbox
 
 DATA_FOLDER = "warehouse"
@@ -53,20 +53,16 @@ def data_path(lake: Lake) -> str:
     return lake_root(lake) + DATA_FOLDER + "/"
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def configure_s3(con: duckdb.DuckDBPyConnection, s3: S3Settings, extension_dir: str) -> None:
     """Load httpfs from its wheel and point DuckDB at the S3 endpoint (no credentials printed)."""
     load_extensions(con, ("httpfs",), extension_dir)
     parts = ["TYPE s3", "URL_STYLE 'path'"]
     if s3.endpoint_url:
         url = urlparse(s3.endpoint_url)
-        parts += [f"ENDPOINT {_sql_str(url.netloc)}", f"USE_SSL {'true' if url.scheme == 'https' else 'false'}"]
+        parts += [f"ENDPOINT {sql_str(url.netloc)}", f"USE_SSL {'true' if url.scheme == 'https' else 'false'}"]
     if s3.access_key_id:
-        parts += [f"KEY_ID {_sql_str(s3.access_key_id)}", f"SECRET {_sql_str(s3.secret_access_key or '')}"]
-    parts.append(f"REGION {_sql_str(s3.region or 'us-east-1')}")
+        parts += [f"KEY_ID {sql_str(s3.access_key_id)}", f"SECRET {sql_str(s3.secret_access_key or '')}"]
+    parts.append(f"REGION {sql_str(s3.region or 'us-east-1')}")
     con.execute(f"CREATE OR REPLACE TEMPORARY SECRET baliza_lake ({', '.join(parts)})")
 
 
@@ -131,7 +127,7 @@ def _ensure_options(con: duckdb.DuckDBPyConnection) -> None:
     for name, value in _OPTIONS.items():
         if name not in have:
             try:
-                con.execute(f"CALL {NAME}.set_option({_sql_str(name)}, {_sql_str(value)})")
+                con.execute(f"CALL {NAME}.set_option({sql_str(name)}, {sql_str(value)})")
             except duckdb.TransactionException as e:  # another writer set them first
                 if not is_conflict(e):
                     raise
@@ -143,7 +139,7 @@ def _open(catalog: Catalog, lake: Lake | None, s3: S3Settings | None, writer: bo
     work = Path(catalog.work_dir())
     con = duckdb.connect(":memory:", config={"memory_limit": memory_limit} if memory_limit else {})
     try:
-        con.execute(f"SET temp_directory = {_sql_str(str(work / '.duckdb_tmp'))}")
+        con.execute(f"SET temp_directory = {sql_str(str(work / '.duckdb_tmp'))}")
         extension_dir = str(work / ".duckdb_extensions")
         if (lake.is_s3 if lake is not None else s3 is not None):
             configure_s3(con, s3 or S3Settings(), extension_dir)

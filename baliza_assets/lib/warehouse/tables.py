@@ -11,7 +11,7 @@ import polars as pl
 from ..archive import SCHEMA as RAW_COLUMNS
 from ..frames import DayFrames
 from ..lake import Lake
-from .catalog import NAME
+from .catalog import NAME, sql_str
 
 RAW_TABLES_GLOB = "raw/*"
 
@@ -139,7 +139,7 @@ def replace_days(con: duckdb.DuckDBPyConnection, table: str, frames: DayFrames) 
     for day, part in sorted(frames.parts.items()):
         if isinstance(part, Path):
             columns = columns or dict(pl.read_parquet_schema(part))
-            source = f"read_parquet({_sql_str(str(part.absolute()))})"
+            source = f"read_parquet({sql_str(str(part.absolute()))})"
         else:
             frame = part.collect()
             columns = columns or dict(frame.schema)
@@ -154,10 +154,6 @@ def replace_days(con: duckdb.DuckDBPyConnection, table: str, frames: DayFrames) 
         if source == "_day_frame":
             con.unregister("_day_frame")
     return rows, columns
-
-
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _view_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
@@ -180,7 +176,7 @@ def refresh_raw_view(con: duckdb.DuckDBPyConnection, lake: Lake, replace: bool =
         con.execute(f"""
             CREATE OR REPLACE VIEW raw.api_requests AS
             SELECT {columns}, regexp_extract(filename, '/raw/([a-z_]+)/date=', 1) AS raw_table
-            FROM read_parquet({_sql_str(lake.glob(RAW_TABLES_GLOB))},
+            FROM read_parquet({sql_str(lake.glob(RAW_TABLES_GLOB))},
                               hive_partitioning = true, union_by_name = true, filename = true)
         """)
     except duckdb.IOException as e:
@@ -206,7 +202,7 @@ def refresh_schema_versions_view(con: duckdb.DuckDBPyConnection, lake: Lake, rep
             CREATE OR REPLACE VIEW meta.schema_versions AS
             SELECT endpoint, fingerprint, min(partition_date) AS first_seen, max(partition_date) AS last_seen,
                    count(DISTINCT partition_date) AS days, sum(records) AS records, any_value(paths) AS paths
-            FROM read_parquet({_sql_str(lake.glob("meta/schema_versions/**"))}, hive_partitioning = false,
+            FROM read_parquet({sql_str(lake.glob("meta/schema_versions/**"))}, hive_partitioning = false,
                               union_by_name = true)
             GROUP BY endpoint, fingerprint
         """)
