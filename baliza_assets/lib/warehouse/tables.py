@@ -29,14 +29,16 @@ RAW_TABLES_GLOB = "raw/*"
 _BY_MONTH = {"partitioned": "year(partition_date), month(partition_date)"}
 
 
-def layout_of(con: duckdb.DuckDBPyConnection, table: str) -> dict | None:
+def layout_of(con: duckdb.DuckDBPyConnection, table: str, columns: set[str] | None = None) -> dict | None:
     """The partitioning and sort order ``schema.name`` is given (None: left as DuckLake writes it): staging's
-    tables and the change logs by month of ``partition_date``, an entity's history by its year, sorted by key."""
+    tables and the change logs by month of ``partition_date``, an entity's history by its year, sorted by key.
+    ``columns``: the table's, when the caller has read them already."""
     from ..staging import ENTITIES  # the entities' natural keys
 
     schema, name = table.split(".")
-    columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND "
-                                         "schema_name = ? AND table_name = ?", [NAME, schema, name]).fetchall()}
+    if columns is None:
+        columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND "
+                                             "schema_name = ? AND table_name = ?", [NAME, schema, name]).fetchall()}
     if "partition_date" not in columns:
         return None
     if schema == "staging" or (schema == "cdc" and name.endswith("_changes")):
@@ -79,10 +81,14 @@ def settle_layout(con: duckdb.DuckDBPyConnection) -> list[str]:
             SELECT table_id FROM {m}.ducklake_partition_info WHERE end_snapshot IS NULL
             UNION SELECT table_id FROM {m}.ducklake_sort_info WHERE end_snapshot IS NULL)""").fetchall()}
     done = []
-    for schema, name in con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
-                                    "ORDER BY 1, 2", [NAME]).fetchall():
+    columns: dict[tuple[str, str], set[str]] = {}  # every table's, in one read of the catalog
+    for schema, name, column in con.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() JOIN duckdb_tables() "
+            "USING (database_name, schema_name, table_name) WHERE database_name = ? ORDER BY 1, 2", [NAME]).fetchall():
+        columns.setdefault((schema, name), set()).add(column)
+    for (schema, name), have in columns.items():
         table = f"{schema}.{name}"
-        if (schema, name) not in laid_out and (layout := layout_of(con, table)):
+        if (schema, name) not in laid_out and (layout := layout_of(con, table, have)):
             set_layout(con, table, layout)
             done.append(table)
     return done
