@@ -1,6 +1,11 @@
 """Each archived page is decoded twice in a day's work, once to check it as it arrives and once to type it,
 and each record is validated once: a day's three runs (harvest, update feed, sweep) counted against the
-sandbox, with wrappers around every JSON decode. CDC then reads staging and nothing else from raw."""
+sandbox, with wrappers around every JSON decode. CDC then reads staging and nothing else from raw.
+
+What is counted is the observation: an archive row (one request's answer) and a record of it. Two requests
+may be answered byte-identical pages (a modalidade's publication listing of the day and its update feed,
+when nothing older changed that day): one payload in two archive rows of two sources, each row decoded on
+arrival and typed once, each record validated once per source that showed it."""
 
 from __future__ import annotations
 
@@ -112,6 +117,25 @@ def test_every_page_is_decoded_once_on_arrival_and_once_to_type_it(counted_day):
     per_page = [(counts.loads[sha] + counts.typed[sha]) / n for sha, n in rows.items()]
     assert max(per_page) <= 2 and len(per_page) > 300
     assert counts.elsewhere == 0, "no JSON is decoded by polars outside the staging builder"
+
+
+def test_a_payload_two_sources_archived_is_two_observations(counted_day):
+    counts, root, *_ = counted_day
+    pages = _archived(root).filter(pl.col("endpoint").is_in(TYPED_ENDPOINTS))
+    twins = (pages.group_by("payload_sha256").agg(pl.col("endpoint").sort(), rows=pl.len())
+             .filter(pl.col("rows") > 1))
+    assert ["contratacoes_atualizacao", "contratacoes_publicacao"] in twins["endpoint"].to_list(), \
+        "the day has a publication listing page the update feed answered byte for byte"
+    rows = dict(twins.select("payload_sha256", "rows").iter_rows())
+    assert {sha: (counts.loads[sha], counts.typed[sha]) for sha in rows} == {sha: (n, n) for sha, n in rows.items()}
+    validated = Counter({k: n for k, n in counts.validated.items() if k[1] in rows})
+    assert 2 in validated.values(), "a record of a payload two sources archived, validated for each of them"
+    shown = Counter()
+    for entity, spec in ENTITIES.items():
+        shown.update((entity, *r) for r in query(
+            root / "catalog.sqlite", f"SELECT payload_sha256, {', '.join(spec.key)} FROM staging.{entity} "
+            "WHERE partition_date = ? AND payload_sha256 IN (SELECT unnest(?))", [DAY, list(rows)]))
+    assert validated == shown
 
 
 def test_every_staged_record_is_validated_once(counted_day):
