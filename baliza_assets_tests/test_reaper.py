@@ -86,13 +86,13 @@ def test_the_next_run_fails_the_runs_whose_process_is_gone_and_frees_their_slots
     with local_instance(tmp_path) as instance, subprocess.Popen(["sleep", "600"]) as newer:
         try:
             # The pid of a run that started an hour ago now belongs to a process started since: reused.
-            reused = started(instance, newer.pid, at=time.time() - HOUR)
+            reused = started(instance, newer.pid, at=time.time() - HOUR)  # clock-ok: against a real process start time
             # Tagged with another start than the process now holding the pid: reused, whatever the clock says.
             retagged = started(instance, newer.pid, tag=f"{newer.pid}:1")
             gone = started(instance, dead_pid())
             # Recorded ten hours before this process began by the wall clock (a clock that jumped, a faked
             # date): the identity its executor recorded says it is this very process, alive.
-            live = started(instance, os.getpid(), at=time.time() - 10 * HOUR, tag=identity(os.getpid()))
+            live = started(instance, os.getpid(), at=time.time() - 10 * HOUR, tag=identity(os.getpid()))  # clock-ok
             assert claim(instance, "duckdb_writer", gone, "stage")
             assert claim(instance, "pncp_detail", reused, "fetch")
             assert claim(instance, "marts", retagged, "build")
